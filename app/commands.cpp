@@ -1,0 +1,233 @@
+#include "commands.h"
+
+#include "communicator.h"
+#include "exit_codes.h"
+#include "nested_run.h"
+#include "run_config.h"
+#include "run_summary.h"
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <cmath>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace nubayes {
+
+namespace {
+
+/// Thrown for command-line mistakes (exit code 2).
+class UsageError : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+po::variables_map parse(const std::vector<std::string>& args, const po::options_description& named,
+                        const po::positional_options_description& positional, const std::string& command) {
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(named).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    throw UsageError("nubayes " + command + ": " + e.what() + " (see 'nubayes " + command + " --help')");
+  }
+  return vm;
+}
+
+Config load_config(const po::variables_map& vm) {
+  Config config = Config::parse_file(vm["config"].as<std::string>());
+  if (vm.count("set"))
+    for (const auto& s : vm["set"].as<std::vector<std::string>>()) config.apply_override(s);
+  return config;
+}
+
+RunFileLayout layout_for(const RunConfig& rc) {
+  RunFileLayout layout;
+  for (const auto& p : rc.problem.priors) layout.variables.push_back({p.name, p.name, "", p.text(), false});
+  for (const auto& d : rc.problem.likelihood->derived_names()) layout.variables.push_back({d, d, "", "", true});
+  layout.terms = rc.problem.likelihood->term_names();
+  return layout;
+}
+
+/// Runs `body`, turning exceptions into one clear line and an exit code. In a multi-rank run an
+/// error that only one rank can see ends every rank, so none waits forever.
+template <class Body>
+int guarded(const Communicator& comm, Body body) {
+  try {
+    return body();
+  } catch (const UsageError& e) {
+    if (comm.is_root()) std::cerr << e.what() << "\n";
+    return exit_code::bad_input;
+  } catch (const ConfigError& e) {
+    if (comm.is_root()) std::cerr << "nubayes: " << e.what() << "\n";
+    return exit_code::bad_input;
+  } catch (const ResumeRefused& e) {
+    if (comm.is_root()) std::cerr << "nubayes: " << e.what() << "\n";
+    return exit_code::bad_input;
+  } catch (const PeerFailure&) {
+    return exit_code::failure; // the failing rank printed the reason
+  } catch (const LikelihoodError& e) {
+    std::cerr << "nubayes: error: " << e.what() << "\n";
+    return exit_code::failure;
+  } catch (const std::exception& e) {
+    std::cerr << "nubayes: error: " << e.what() << "\n";
+    if (comm.size() > 1) comm.abort(exit_code::failure);
+    return exit_code::failure;
+  }
+}
+
+} // namespace
+
+std::string usage() {
+  return "nubayes: Bayesian evidences and posteriors over MPI\n\n"
+         "usage:\n"
+         "  nubayes run CONFIG.ini [--set section.key=value]... [--resume] [--quiet]\n"
+         "  nubayes eval CONFIG.ini --at name=value,name=value... [--json] [--set ...]\n"
+         "  nubayes info RUN.h5 [--json]\n"
+         "  nubayes help config\n"
+         "  mpirun -n N nubayes run CONFIG.ini    (likelihood work spread over N ranks)\n\n"
+         "exit codes: 0 ok, 1 runtime error, 2 bad input (nothing written),\n"
+         "            3 checkpointed after SIGTERM/SIGUSR1: run again with --resume\n";
+}
+
+int command_run(const std::vector<std::string>& args) {
+  const Communicator comm;
+  return guarded(comm, [&] {
+    po::options_description named("nubayes run options");
+    named.add_options()("help,h", "this help")("config", po::value<std::string>()->required(), "config file")(
+        "set", po::value<std::vector<std::string>>()->composing(), "override: section.key=value")(
+        "resume", po::bool_switch(), "continue from the checkpoint (or report a finished run)")(
+        "quiet", po::bool_switch(), "no progress lines");
+    po::positional_options_description positional;
+    positional.add("config", 1);
+    if (std::find(args.begin(), args.end(), "--help") != args.end()) {
+      if (comm.is_root()) std::cout << "usage: nubayes run CONFIG.ini [options]\n" << named;
+      return exit_code::ok;
+    }
+    const auto vm = parse(args, named, positional, "run");
+    const RunConfig rc = resolve_run_config(load_config(vm));
+    const PriorSpace prior(rc.problem.priors);
+    if (prior.nsampled() == 0) throw ConfigError(vm["config"].as<std::string>() + ": [prior]: every parameter is fixed; nothing to sample");
+    const Problem problem(prior, *rc.problem.likelihood, rc.model);
+
+    RunSettings settings;
+    settings.output = rc.output;
+    settings.checkpoint_every = rc.checkpoint_every;
+    settings.resume = vm["resume"].as<bool>();
+    settings.quiet = vm["quiet"].as<bool>();
+    settings.fingerprint = rc.fingerprint;
+    settings.layout = layout_for(rc);
+    settings.attributes = {"nested", rc.model, rc.problem.datasets, NUBAYES_GIT_COMMIT, rc.resolved_text,
+                           static_cast<std::int64_t>(rc.seed), comm.size()};
+
+    const auto start = std::chrono::steady_clock::now();
+    const RunOutcome outcome = run_nested(problem, rc.nested, settings, comm);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (outcome.exit_code != exit_code::ok || !comm.is_root()) return outcome.exit_code;
+    if (outcome.was_complete) std::cout << "nubayes: " << rc.output << " is already complete; nothing to do\n";
+    print_run_summary(read_run_file(rc.output), std::cout, rc.problem.analytic_logz);
+    std::cout << std::fixed << std::setprecision(2) << "wall time:    " << seconds << " s on " << comm.size()
+              << " rank(s); output " << rc.output << "\n";
+    return exit_code::ok;
+  });
+}
+
+int command_eval(const std::vector<std::string>& args) {
+  const Communicator comm;
+  return guarded(comm, [&] {
+    po::options_description named("nubayes eval options");
+    named.add_options()("help,h", "this help")("config", po::value<std::string>()->required(), "config file")(
+        "at", po::value<std::string>()->required(), "name=value,name=value,...")(
+        "set", po::value<std::vector<std::string>>()->composing(), "override: section.key=value")(
+        "json", po::bool_switch(), "print JSON");
+    po::positional_options_description positional;
+    positional.add("config", 1);
+    if (std::find(args.begin(), args.end(), "--help") != args.end()) {
+      std::cout << "usage: nubayes eval CONFIG.ini --at name=value,... [options]\n" << named;
+      return exit_code::ok;
+    }
+    const auto vm = parse(args, named, positional, "eval");
+    const RunConfig rc = resolve_run_config(load_config(vm));
+    const PriorSpace prior(rc.problem.priors);
+    const auto names = prior.names();
+    std::vector<double> theta(names.size(), std::nan(""));
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (rc.problem.priors[i].kind == PriorKind::fixed) theta[i] = rc.problem.priors[i].a;
+    std::istringstream list(vm["at"].as<std::string>());
+    for (std::string item; std::getline(list, item, ',');) {
+      const auto eq = item.find('=');
+      const std::string name = item.substr(0, eq);
+      const auto it = std::find(names.begin(), names.end(), name);
+      if (eq == std::string::npos || it == names.end())
+        throw UsageError("nubayes eval: --at: '" + item + "' is not name=value for a parameter of this model");
+      std::size_t used = 0;
+      double value = 0;
+      try {
+        value = std::stod(item.substr(eq + 1), &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used == 0 || used != item.size() - eq - 1)
+        throw UsageError("nubayes eval: --at: '" + item.substr(eq + 1) + "' is not a number (" + name + ")");
+      theta[static_cast<std::size_t>(it - names.begin())] = value;
+    }
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (std::isnan(theta[i])) throw UsageError("nubayes eval: --at: no value for parameter '" + names[i] + "'");
+    const auto& like = *rc.problem.likelihood;
+    const auto term_names = like.term_names();
+    const auto derived_names = like.derived_names();
+    std::vector<double> terms(term_names.size()), derived(derived_names.size());
+    const double logl = like.evaluate(theta, terms, derived);
+    std::cout << std::setprecision(10);
+    if (vm["json"].as<bool>()) {
+      std::cout << "{\"loglike\": " << logl << ", \"chi2\": " << -2 * logl << ", \"terms\": {";
+      for (std::size_t i = 0; i < terms.size(); ++i)
+        std::cout << (i ? ", " : "") << "\"" << term_names[i] << "\": {\"loglike\": " << terms[i]
+                  << ", \"chi2\": " << -2 * terms[i] << "}";
+      std::cout << "}, \"derived\": {";
+      for (std::size_t i = 0; i < derived.size(); ++i)
+        std::cout << (i ? ", " : "") << "\"" << derived_names[i] << "\": " << derived[i];
+      std::cout << "}}\n";
+    } else {
+      std::cout << "ln L = " << logl << "   (-2 ln L = " << -2 * logl << ")\n";
+      for (std::size_t i = 0; i < terms.size(); ++i)
+        std::cout << "  " << term_names[i] << ": ln L = " << terms[i] << "   (-2 ln L = " << -2 * terms[i] << ")\n";
+      for (std::size_t i = 0; i < derived.size(); ++i) std::cout << "  " << derived_names[i] << " = " << derived[i] << "\n";
+    }
+    return std::isnan(logl) ? exit_code::failure : exit_code::ok;
+  });
+}
+
+int command_info(const std::vector<std::string>& args) {
+  const Communicator comm;
+  return guarded(comm, [&] {
+    po::options_description named("nubayes info options");
+    named.add_options()("help,h", "this help")("run", po::value<std::string>()->required(), "run file")(
+        "json", po::bool_switch(), "print JSON");
+    po::positional_options_description positional;
+    positional.add("run", 1);
+    if (std::find(args.begin(), args.end(), "--help") != args.end()) {
+      std::cout << "usage: nubayes info RUN.h5 [--json]\n" << named;
+      return exit_code::ok;
+    }
+    const auto vm = parse(args, named, positional, "info");
+    const RunFileContents contents = read_run_file(vm["run"].as<std::string>());
+    if (vm["json"].as<bool>()) print_run_summary_json(contents, std::cout);
+    else print_run_summary(contents, std::cout);
+    return exit_code::ok;
+  });
+}
+
+int command_help(const std::vector<std::string>& args) {
+  if (!args.empty() && args[0] == "config") {
+    std::cout << config_help();
+    return exit_code::ok;
+  }
+  std::cout << usage();
+  return args.empty() ? exit_code::ok : exit_code::bad_input;
+}
+
+} // namespace nubayes

@@ -1,0 +1,16 @@
+#pragma once
+// The subcommands of `nubayes`; each returns the process exit code.
+#include <string>
+#include <vector>
+
+namespace nubayes {
+
+int command_run(const std::vector<std::string>& args);
+int command_eval(const std::vector<std::string>& args);
+int command_info(const std::vector<std::string>& args);
+int command_help(const std::vector<std::string>& args);
+
+/// The usage text of `nubayes` itself.
+std::string usage();
+
+} // namespace nubayes

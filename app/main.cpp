@@ -1,0 +1,36 @@
+// nubayes: one executable, subcommands run / eval / info / help.
+#include "commands.h"
+#include "communicator.h"
+#include "exit_codes.h"
+
+#include <hdf5.h>
+#include <iostream>
+#include <string>
+#include <vector>
+
+int main(int argc, char** argv) {
+  // HDF5 1.10's exit-time clean-up crashes after a failed close (e.g. disk full; HDFFV-11052),
+  // turning a clear error into a segfault. Every handle is closed by its RAII owner anyway.
+  H5dont_atexit();
+  const std::vector<std::string> all(argv + 1, argv + argc);
+  if (all.empty() || all[0] == "--help" || all[0] == "-h") {
+    std::cout << nubayes::usage();
+    return all.empty() ? nubayes::exit_code::bad_input : nubayes::exit_code::ok;
+  }
+  if (all[0] == "--version") {
+    std::cout << "nubayes " << NUBAYES_VERSION_STRING << "\n";
+    return nubayes::exit_code::ok;
+  }
+  const std::string command = all[0];
+  const std::vector<std::string> rest(all.begin() + 1, all.end());
+  if (command == "help") return nubayes::command_help(rest);
+  if (command == "info") return nubayes::command_info(rest);
+  if (command == "eval") return nubayes::command_eval(rest);
+  if (command == "run") {
+    // Only `run` needs MPI; the other commands stay usable without a launcher.
+    nubayes::MpiSession mpi(&argc, &argv);
+    return nubayes::command_run(rest);
+  }
+  std::cerr << "nubayes: unknown command '" << command << "'\n" << nubayes::usage();
+  return nubayes::exit_code::bad_input;
+}

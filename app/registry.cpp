@@ -1,0 +1,68 @@
+#include "registry.h"
+
+#include "plugin_likelihood.h"
+#include "test_problems.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace nubayes {
+
+std::string registry_help() {
+  return "[model] name = one of:\n" + test_problem_help() +
+         "  plugin      a user likelihood from a shared library (C ABI: include/nubayes/plugin.h);\n"
+         "              keys library (path, required), options (text for nubayes_plugin_init, default \"\");\n"
+         "              the parameters are the [prior] lines\n";
+}
+
+namespace {
+
+/// [prior] may restate a model's parameters (to change their priors) but must name exactly
+/// those parameters, in the same order.
+std::vector<PriorSpec> merge_priors(const std::string& model, const std::vector<PriorSpec>& defaults,
+                                    const std::vector<PriorSpec>& user) {
+  if (user.empty()) return defaults;
+  std::string expected;
+  for (const auto& p : defaults) expected += (expected.empty() ? "" : ", ") + p.name;
+  if (user.size() != defaults.size())
+    throw std::invalid_argument("[prior] lists " + std::to_string(user.size()) + " parameters but model '" +
+                                model + "' has " + std::to_string(defaults.size()) + " (" + expected + ")");
+  for (std::size_t i = 0; i < user.size(); ++i)
+    if (user[i].name != defaults[i].name)
+      throw std::invalid_argument("[prior] parameter " + std::to_string(i + 1) + " is '" + user[i].name +
+                                  "' but model '" + model + "' expects '" + defaults[i].name +
+                                  "' (parameters: " + expected + ")");
+  return user;
+}
+
+} // namespace
+
+ProblemSetup build_problem(const std::string& model, const ModelOptions& options,
+                           const std::vector<PriorSpec>& user_priors) {
+  ProblemSetup setup;
+  const auto names = test_problem_names();
+  if (std::find(names.begin(), names.end(), model) != names.end()) {
+    TestProblemSetup t = make_test_problem(model, options);
+    setup.likelihood = std::move(t.likelihood);
+    setup.priors = merge_priors(model, t.priors, user_priors);
+    if (user_priors.empty()) setup.analytic_logz = t.analytic_logz;
+    setup.datasets = model;
+    return setup;
+  }
+  if (model == "plugin") {
+    const std::string library = options.text("library", "");
+    const std::string plugin_options = options.text("options", "");
+    if (library.empty()) throw OptionError("library", "required for name = plugin (path to a shared library)");
+    if (user_priors.empty())
+      throw std::invalid_argument("a plugin needs a [prior] section listing its parameters");
+    setup.likelihood = std::make_unique<PluginLikelihood>(library, static_cast<int>(user_priors.size()), plugin_options);
+    setup.priors = user_priors;
+    setup.datasets = "plugin";
+    return setup;
+  }
+  std::string known;
+  for (const auto& n : names) known += n + ", ";
+  throw OptionError("name", "unknown model '" + model + "' (known: " + known + "plugin)");
+}
+
+} // namespace nubayes

@@ -1,0 +1,128 @@
+#include "run_summary.h"
+
+#include "posterior_summary.h"
+
+#include <cmath>
+#include <iomanip>
+#include <sstream>
+
+namespace nubayes {
+
+namespace {
+
+std::string attr_text(const RunFileContents& r, const std::string& key) {
+  const auto it = r.string_attributes.find(key);
+  return it == r.string_attributes.end() ? "" : it->second;
+}
+
+double attr_number(const RunFileContents& r, const std::string& key) {
+  const auto it = r.number_attributes.find(key);
+  return it == r.number_attributes.end() ? std::nan("") : it->second;
+}
+
+/// Posterior weights of the /nested_sampling rows, normalised to sum 1.
+std::vector<double> posterior_weights(const RunFileContents& r) {
+  const auto it = r.columns.find("logwt");
+  if (it == r.columns.end()) return {};
+  const auto& logwt = it->second;
+  double m = -INFINITY;
+  for (double v : logwt) m = std::max(m, v);
+  std::vector<double> w(logwt.size());
+  double sum = 0;
+  for (std::size_t i = 0; i < w.size(); ++i) sum += (w[i] = std::isfinite(m) ? std::exp(logwt[i] - m) : 0.0);
+  for (double& v : w) v = sum > 0 ? v / sum : 0.0;
+  return w;
+}
+
+std::string interval(double lo, double hi) {
+  std::ostringstream out;
+  out << std::setprecision(5) << "[" << lo << ", " << hi << "]";
+  return out.str();
+}
+
+std::string json_number(double x) {
+  if (!std::isfinite(x)) return "null";
+  std::ostringstream out;
+  out << std::setprecision(17) << x;
+  return out.str();
+}
+
+std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\', out += c;
+    else if (c == '\n') out += "\\n";
+    else if (static_cast<unsigned char>(c) < 0x20) out += ' ';
+    else out += c;
+  }
+  return out + "\"";
+}
+
+} // namespace
+
+void print_run_summary(const RunFileContents& r, std::ostream& out, std::optional<double> analytic_logz) {
+  const std::string status = attr_text(r, "status");
+  out << std::fixed;
+  out << "run:          model " << attr_text(r, "model") << ", sampler " << attr_text(r, "sampler")
+      << ", status " << status << ", seed " << static_cast<long long>(attr_number(r, "seed")) << ", "
+      << static_cast<long long>(attr_number(r, "mpi_size")) << " rank(s)\n";
+  if (status != "complete") {
+    out << "              (incomplete: " << r.rows << " rows so far; resume with 'nubayes run CONFIG --resume')\n";
+  } else {
+    out << std::setprecision(4) << "ln Z:         " << attr_number(r, "logz") << " +- " << attr_number(r, "logz_err");
+    if (analytic_logz) out << "   (analytic " << *analytic_logz << ")";
+    out << "\ninformation:  H = " << attr_number(r, "information") << " nats\n";
+    out << std::setprecision(0) << "likelihood:   " << attr_number(r, "nlike") << " calls, "
+        << attr_number(r, "iterations") << " iterations, ESS " << attr_number(r, "ess") << "\n";
+    const double p = attr_number(r, "insertion_ks_pvalue"), pc = attr_number(r, "insertion_ks_pvalue_chunks");
+    out << std::setprecision(3) << "insertion:    KS p-value " << p << " (all), " << pc << " (worst chunk, Bonferroni)";
+    if (p < 0.01 || pc < 0.01) out << "  WARNING: constrained sampling looks biased";
+    out << "\n";
+  }
+  const auto w = posterior_weights(r);
+  if (w.empty() || r.rows == 0) return;
+  out << "\n" << std::left << std::setw(16) << "parameter" << std::right << std::setw(13) << "mean"
+      << std::setw(12) << "sd" << std::setw(13) << "median" << std::setw(27) << "68% interval"
+      << std::setw(27) << "95% interval" << "\n";
+  out << std::setprecision(5) << std::defaultfloat;
+  for (const auto& v : r.variables) {
+    const auto col = r.columns.find(v.name);
+    if (col == r.columns.end()) continue;
+    const MarginalSummary s = summarize_marginal(col->second, w);
+    auto g = [](double x) {
+      std::ostringstream o;
+      o << std::setprecision(5) << x;
+      return o.str();
+    };
+    out << std::left << std::setw(16) << v.name << std::right << std::setw(13) << g(s.mean) << std::setw(12)
+        << g(s.sd) << std::setw(13) << g(s.median) << std::setw(27) << interval(s.lo68, s.hi68)
+        << std::setw(27) << interval(s.lo95, s.hi95) << "\n";
+  }
+}
+
+void print_run_summary_json(const RunFileContents& r, std::ostream& out) {
+  out << "{";
+  bool first = true;
+  for (const auto& [k, v] : r.string_attributes) {
+    if (k == "config") continue;
+    out << (first ? "" : ", ") << json_string(k) << ": " << json_string(v);
+    first = false;
+  }
+  for (const auto& [k, v] : r.number_attributes) out << ", " << json_string(k) << ": " << json_number(v);
+  out << ", \"rows\": " << r.rows << ", \"parameters\": {";
+  const auto w = posterior_weights(r);
+  first = true;
+  for (const auto& v : r.variables) {
+    const auto col = r.columns.find(v.name);
+    if (col == r.columns.end() || w.empty()) continue;
+    const MarginalSummary s = summarize_marginal(col->second, w);
+    out << (first ? "" : ", ") << json_string(v.name) << ": {\"mean\": " << json_number(s.mean)
+        << ", \"sd\": " << json_number(s.sd) << ", \"median\": " << json_number(s.median)
+        << ", \"ci68\": [" << json_number(s.lo68) << ", " << json_number(s.hi68) << "], \"ci95\": ["
+        << json_number(s.lo95) << ", " << json_number(s.hi95) << "]}";
+    first = false;
+  }
+  out << "}}\n";
+}
+
+} // namespace nubayes

@@ -1,0 +1,60 @@
+#include "model_options.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace nubayes {
+
+std::string ModelOptions::text(const std::string& key, const std::string& fallback) const {
+  const auto it = values_.find(key);
+  const std::string value = it == values_.end() ? fallback : it->second;
+  resolved_[key] = value;
+  return value;
+}
+
+double ModelOptions::number(const std::string& key, double fallback) const {
+  const auto it = values_.find(key);
+  if (it == values_.end()) {
+    std::ostringstream out;
+    out.precision(17);
+    out << fallback;
+    resolved_[key] = out.str();
+    return fallback;
+  }
+  std::size_t used = 0;
+  double value = 0;
+  try {
+    value = std::stod(it->second, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != it->second.size() || !std::isfinite(value))
+    throw OptionError(key, "'" + it->second + "' is not a finite number");
+  resolved_[key] = it->second;
+  return value;
+}
+
+double ModelOptions::number_in(const std::string& key, double fallback, double lo, double hi) const {
+  const double v = number(key, fallback);
+  if (v < lo || v > hi) {
+    std::ostringstream out;
+    out << v << " is outside the allowed range [" << lo << ", " << hi << "]";
+    throw OptionError(key, out.str());
+  }
+  return v;
+}
+
+long ModelOptions::integer_in(const std::string& key, long fallback, long lo, long hi) const {
+  const double v = number_in(key, static_cast<double>(fallback), static_cast<double>(lo), static_cast<double>(hi));
+  if (v != std::floor(v)) throw OptionError(key, "expected a whole number, got " + values_.at(key));
+  return static_cast<long>(v);
+}
+
+std::map<std::string, std::string> ModelOptions::unused() const {
+  std::map<std::string, std::string> out;
+  for (const auto& [k, v] : values_)
+    if (!resolved_.count(k)) out[k] = v;
+  return out;
+}
+
+} // namespace nubayes

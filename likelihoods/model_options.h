@@ -1,0 +1,41 @@
+#pragma once
+// Options of a [model] section, handed to a model or likelihood factory. Every read marks the key
+// as used, so the config reader can reject keys nobody asked for.
+#include <map>
+#include <stdexcept>
+#include <string>
+
+namespace nubayes {
+
+/// A bad option value; `key` names the [model] key at fault.
+class OptionError : public std::runtime_error {
+public:
+  OptionError(std::string key, const std::string& what)
+      : std::runtime_error(what), key_(std::move(key)) {}
+  const std::string& key() const { return key_; }
+
+private:
+  std::string key_;
+};
+
+class ModelOptions {
+public:
+  explicit ModelOptions(std::map<std::string, std::string> values = {}) : values_(std::move(values)) {}
+
+  std::string text(const std::string& key, const std::string& fallback) const;
+  double number(const std::string& key, double fallback) const;
+  /// A number that must lie in [lo, hi].
+  double number_in(const std::string& key, double fallback, double lo, double hi) const;
+  long integer_in(const std::string& key, long fallback, long lo, long hi) const;
+
+  /// Keys that were never read.
+  std::map<std::string, std::string> unused() const;
+  /// All keys and values that were read (defaults included), for the resolved config.
+  const std::map<std::string, std::string>& resolved() const { return resolved_; }
+
+private:
+  std::map<std::string, std::string> values_;
+  mutable std::map<std::string, std::string> resolved_;
+};
+
+} // namespace nubayes

@@ -1,0 +1,30 @@
+#pragma once
+// The one thing the sampler knows about a problem: a log-likelihood over named physical
+// parameters. Physics, data files and plugins all hide behind this interface.
+#include <span>
+#include <string>
+#include <vector>
+
+namespace nubayes {
+
+class LogLikelihood {
+public:
+  virtual ~LogLikelihood() = default;
+
+  /// Names of the terms whose sum is ln L (one per experiment; at least one).
+  virtual std::vector<std::string> term_names() const = 0;
+
+  /// Names of derived quantities filled by every evaluation (may be empty).
+  virtual std::vector<std::string> derived_names() const { return {}; }
+
+  /// ln L at theta (all parameters in [prior] order, physical units). `terms` receives one value
+  /// per term_names() entry and `derived` one per derived_names() entry. May return -infinity;
+  /// must never return NaN (the sampler stops with an error naming the point if it does).
+  virtual double evaluate(std::span<const double> theta, std::span<double> terms,
+                          std::span<double> derived) const = 0;
+
+  /// Text identifying the data and options behind this likelihood; resume refuses a mismatch.
+  virtual std::string fingerprint() const = 0;
+};
+
+} // namespace nubayes

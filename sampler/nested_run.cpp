@@ -1,0 +1,195 @@
+#include "nested_run.h"
+
+#include "exit_codes.h"
+#include "progress.h"
+#include "signals.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+#include <sstream>
+
+namespace nubayes {
+
+namespace {
+
+enum class StartMode { fresh = 0, from_checkpoint = 1, complete = 2 };
+
+/// First line where two texts differ, for a resume refusal that says what changed.
+std::string first_difference(const std::string& a, const std::string& b) {
+  std::istringstream sa(a), sb(b);
+  std::string la, lb;
+  while (true) {
+    const bool ga = static_cast<bool>(std::getline(sa, la));
+    const bool gb = static_cast<bool>(std::getline(sb, lb));
+    if (!ga && !gb) return "(no difference)";
+    if (!ga) la = "(nothing)";
+    if (!gb) lb = "(nothing)";
+    if (la != lb) return "checkpoint has '" + la + "', this run has '" + lb + "'";
+  }
+}
+
+bool file_status_complete(const std::string& path) {
+  try {
+    const RunFileContents c = read_run_file(path);
+    const auto it = c.string_attributes.find("status");
+    return it != c.string_attributes.end() && it->second == "complete";
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+class Checkpointer {
+public:
+  Checkpointer(const RunSettings& s, const Communicator& comm) : settings_(s), comm_(comm) {}
+
+  /// Appends pending rows, makes them durable, then records the state that refers to them.
+  void write(NestedSampler& sampler, std::optional<RunFile>& file, SampleRows& pending) {
+    flush_rows(file, pending);
+    if (comm_.is_root()) {
+      file->flush();
+      StateFile state;
+      state.put_string("fingerprint", settings_.fingerprint);
+      sampler.save(state);
+      state.save_atomic(checkpoint_path(settings_.output));
+    }
+    last_ = std::chrono::steady_clock::now();
+  }
+  void flush_rows(std::optional<RunFile>& file, SampleRows& pending) {
+    if (comm_.is_root() && pending.n > 0) file->append(pending);
+    pending.clear();
+  }
+  bool due() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - last_).count() >=
+           settings_.checkpoint_every;
+  }
+
+private:
+  const RunSettings& settings_;
+  const Communicator& comm_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+void append_rows(SampleRows& to, SampleRows&& from) {
+  if (to.n == 0) {
+    to = std::move(from);
+    return;
+  }
+  auto cat = [](auto& a, const auto& b) { a.insert(a.end(), b.begin(), b.end()); };
+  cat(to.values, from.values);
+  cat(to.terms, from.terms);
+  cat(to.logl, from.logl);
+  cat(to.logl_birth, from.logl_birth);
+  cat(to.logprior, from.logprior);
+  cat(to.logwt, from.logwt);
+  cat(to.nlive, from.nlive);
+  cat(to.insertion_rank, from.insertion_rank);
+  to.n += from.n;
+}
+
+/// Computes the evidence from the whole committed record and writes the final groups.
+RunOutcome finalize_run(RunFile& file, const NestedSampler& sampler, const RunSettings& settings,
+                        std::uint64_t seed, std::size_t nlive) {
+  RunOutcome out;
+  const std::vector<double> logwt = file.read_column("logwt");
+  const std::vector<double> logl = file.read_column("logl");
+  const std::vector<double> nlive_col = file.read_column("nlive");
+  std::vector<std::int64_t> nl(nlive_col.begin(), nlive_col.end());
+  out.evidence = summarize_evidence(logwt, logl, nl);
+  out.insertion = insertion_rank_test(sampler.insertion_quantiles(), nlive);
+  out.nlike = sampler.nlike();
+  FinalResults fr;
+  fr.logz = out.evidence.logz;
+  fr.logz_err = out.evidence.logz_err;
+  fr.information = out.evidence.information;
+  fr.nlike = static_cast<std::int64_t>(out.nlike);
+  fr.posterior_rows = resample_equal_weight(
+      logwt, static_cast<std::size_t>(std::max(1.0, std::round(out.evidence.ess))), seed);
+  fr.extra_numbers["ess"] = out.evidence.ess;
+  fr.extra_numbers["insertion_ks_pvalue"] = out.insertion.pvalue;
+  fr.extra_numbers["insertion_ks_pvalue_chunks"] = out.insertion.chunk_pvalue;
+  fr.extra_numbers["iterations"] = static_cast<double>(sampler.progress().iteration);
+  (void)settings;
+  file.finalize(fr);
+  return out;
+}
+
+} // namespace
+
+std::string checkpoint_path(const std::string& output) { return output + ".ckpt"; }
+
+RunOutcome run_nested(const Problem& problem, const NestedOptions& options,
+                      const RunSettings& settings, const Communicator& comm) {
+  install_checkpoint_signal_handlers();
+  const std::string ckpt = checkpoint_path(settings.output);
+
+  // Rank 0 decides how to start and tells the others, so every rank takes the same path.
+  std::vector<double> decision{0.0};
+  if (comm.is_root() && settings.resume) {
+    if (std::filesystem::exists(ckpt)) decision[0] = static_cast<double>(StartMode::from_checkpoint);
+    else if (file_status_complete(settings.output)) decision[0] = static_cast<double>(StartMode::complete);
+  }
+  comm.broadcast(decision);
+  const auto mode = static_cast<StartMode>(static_cast<int>(decision[0]));
+
+  RunOutcome outcome;
+  if (mode == StartMode::complete) {
+    outcome.was_complete = true;
+    return outcome;
+  }
+
+  NestedSampler sampler(problem, options, comm);
+  std::optional<RunFile> file;
+  if (mode == StartMode::from_checkpoint) {
+    const StateFile state = StateFile::load(ckpt);
+    if (state.string("fingerprint") != settings.fingerprint)
+      throw ResumeRefused("resume refused: " + ckpt + " belongs to a different run (" +
+                          first_difference(state.string("fingerprint"), settings.fingerprint) +
+                          "); start afresh without --resume");
+    sampler.load(state);
+    if (comm.is_root()) file = RunFile::reopen(settings.output, sampler.rows_emitted());
+  } else {
+    if (comm.is_root()) {
+      if (settings.resume && !settings.quiet)
+        std::cerr << "nubayes: no checkpoint " << ckpt << ", starting a new run\n";
+      std::filesystem::remove(ckpt);
+      file = RunFile::create(settings.output, settings.layout, settings.attributes);
+    }
+    sampler.initialize();
+  }
+
+  Checkpointer checkpointer(settings, comm);
+  ProgressReporter progress(comm.is_root() && !settings.quiet);
+  SampleRows pending;
+  constexpr std::size_t rows_per_append = 1000;
+  while (!sampler.done()) {
+    sampler.iterate();
+    append_rows(pending, sampler.take_rows());
+    if (pending.n >= rows_per_append) checkpointer.flush_rows(file, pending);
+    if (checkpoint_signal_received()) sampler.raise(checkpoint_requested | stop_requested);
+    if (comm.is_root() && checkpointer.due()) sampler.raise(checkpoint_requested);
+    const unsigned flags = sampler.take_flags();
+    if (flags & checkpoint_requested) checkpointer.write(sampler, file, pending);
+    if (flags & stop_requested) {
+      if (comm.is_root())
+        std::cerr << "nubayes: checkpointed to " << ckpt << " after a signal; resume with --resume\n";
+      outcome.exit_code = exit_code::checkpointed;
+      outcome.nlike = sampler.nlike();
+      return outcome;
+    }
+    progress.maybe_report(sampler.progress());
+  }
+  if (!sampler.finished()) sampler.finish();
+  append_rows(pending, sampler.take_rows());
+  checkpointer.write(sampler, file, pending);
+  if (comm.is_root()) {
+    outcome = finalize_run(*file, sampler, settings, options.seed, options.nlive);
+    std::filesystem::remove(ckpt);
+  }
+  outcome.nlike = sampler.nlike();
+  return outcome;
+}
+
+} // namespace nubayes
