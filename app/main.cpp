@@ -3,8 +3,10 @@
 #include "communicator.h"
 #include "exit_codes.h"
 
+#include <csignal>
 #include <hdf5.h>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,8 @@ int main(int argc, char** argv) {
   // HDF5 1.10's exit-time clean-up crashes after a failed close (e.g. disk full; HDFFV-11052),
   // turning a clear error into a segfault. Every handle is closed by its RAII owner anyway.
   H5dont_atexit();
+  // A file-size limit (ulimit -f) must fail a write with a clear error, not kill the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   const std::vector<std::string> all(argv + 1, argv + argc);
   if (all.empty() || all[0] == "--help" || all[0] == "-h") {
     std::cout << nubayes::usage();
@@ -27,8 +31,10 @@ int main(int argc, char** argv) {
   if (command == "info") return nubayes::command_info(rest);
   if (command == "eval") return nubayes::command_eval(rest);
   if (command == "run") {
-    // Only `run` needs MPI; the other commands stay usable without a launcher.
-    nubayes::MpiSession mpi(&argc, &argv);
+    // MPI only when a launcher (mpirun, srun) started us: a plain serial run then needs no
+    // MPI runtime at all (faster start, and no PMIx files under resource limits).
+    std::optional<nubayes::MpiSession> mpi;
+    if (nubayes::launched_by_mpi()) mpi.emplace(&argc, &argv);
     return nubayes::command_run(rest);
   }
   std::cerr << "nubayes: unknown command '" << command << "'\n" << nubayes::usage();

@@ -55,7 +55,11 @@ ProblemSetup build_problem(const std::string& model, const ModelOptions& options
     if (library.empty()) throw OptionError("library", "required for name = plugin (path to a shared library)");
     if (user_priors.empty())
       throw std::invalid_argument("a plugin needs a [prior] section listing its parameters");
-    setup.likelihood = std::make_unique<PluginLikelihood>(library, static_cast<int>(user_priors.size()), plugin_options);
+    try {
+      setup.likelihood = std::make_unique<PluginLikelihood>(library, static_cast<int>(user_priors.size()), plugin_options);
+    } catch (const std::runtime_error& e) {
+      throw OptionError("library", e.what());
+    }
     setup.priors = user_priors;
     setup.datasets = "plugin";
     return setup;

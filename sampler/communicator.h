@@ -7,6 +7,9 @@
 
 namespace nubayes {
 
+/// True if an MPI launcher (mpirun, mpiexec, srun --mpi=pmix) started this process.
+bool launched_by_mpi();
+
 /// Initialises MPI for the lifetime of the object (the executable's main holds one).
 class MpiSession {
 public:

@@ -139,7 +139,8 @@ void NestedSampler::iterate() {
   }
   ++iteration_;
   ++iterations_since_build_;
-  const std::size_t rebuild_every = std::max<std::size_t>(1, options_.nlive / (using_slice_ ? 5 : 20));
+  // Rebuild once the volume has shrunk by about 10% (slice sampling only needs the metric).
+  const std::size_t rebuild_every = std::max<std::size_t>(1, options_.nlive / (using_slice_ ? 5 : 10));
   if (iterations_since_build_ >= rebuild_every) rebuild_region();
 }
 
@@ -216,7 +217,10 @@ void NestedSampler::generate_round(std::size_t needed, double threshold, bool fr
   double target = static_cast<double>(needed);
   double yield = 1.0;
   if (!from_prior) {
-    target = std::max(target, std::max(1.0, static_cast<double>(options_.nlive) / 50.0));
+    // A small pool (about nlive/50 points, at least two per rank) amortises each round's
+    // communication and bookkeeping; points it holds go stale at a rate of about
+    // pool/(2 nlive), so it stays a few per cent of the work.
+    target = std::max({target, static_cast<double>(options_.nlive) / 50.0, 2.0 * static_cast<double>(nranks)});
     if (!using_slice_) yield = std::max(1e-4, (window_accepted_ + 0.5) / (window_evaluated_ + 1.0));
   }
   const std::size_t per_rank = std::clamp<std::size_t>(

@@ -1,0 +1,101 @@
+// Bad input never crashes and never writes: each case gives one clear line naming the file,
+// section and key (or the library), exit code 2, and no output file.
+#include "cli_helpers.h"
+
+#include <gtest/gtest.h>
+
+using namespace nubayes::testing;
+
+namespace {
+
+struct BadCase {
+  std::string name;
+  std::string config;    ///< file text ({OUT} replaced by the output path)
+  std::string extra;     ///< extra command-line arguments
+  std::vector<std::string> expected; ///< substrings of the one error line
+};
+
+const std::string good_head = "[run]\noutput = {OUT}\n[sampler]\nnlive = 50\n";
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (std::size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size())) s.replace(p, from.size(), to);
+  return s;
+}
+
+} // namespace
+
+class BadConfig : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(BadConfig, OneClearLineExitTwoNothingWritten) {
+  const BadCase& c = GetParam();
+  const auto dir = scratch_dir("bad_" + c.name);
+  const auto out = dir / "out.h5";
+  const auto ini = dir / "bad.ini";
+  write_file(ini, replace_all(replace_all(c.config, "{OUT}", out.string()), "{PLUGINS}", NUBAYES_PLUGIN_DIR));
+  const CommandResult r = run_nubayes("run " + ini.string() + " " + c.extra);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(line_count(r.output), 1) << r.output;
+  for (const auto& e : c.expected) EXPECT_NE(r.output.find(e), std::string::npos) << "missing '" << e << "' in: " << r.output;
+  EXPECT_FALSE(std::filesystem::exists(out)) << "an output file was written";
+  EXPECT_FALSE(std::filesystem::exists(out.string() + ".ckpt"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, BadConfig,
+    ::testing::Values(
+        BadCase{"unknown_section", good_head + "[model]\nname = gauss\n[modle]\nx = 1\n", "", {"bad.ini", "[modle]", "unknown section"}},
+        BadCase{"unknown_key", good_head + "nlvie = 3\n[model]\nname = gauss\n", "", {"bad.ini:5", "[sampler] nlvie", "unknown key"}},
+        BadCase{"unknown_model_key", good_head + "[model]\nname = gauss\nndims = 3\n", "", {"bad.ini:7", "[model] ndims", "unknown key"}},
+        BadCase{"bad_number", good_head + "dlogz = 0.5x\n[model]\nname = gauss\n", "", {"bad.ini:5", "[sampler] dlogz", "'0.5x' is not a number"}},
+        BadCase{"bad_model_number", good_head + "[model]\nname = gauss\nndim = two\n", "", {"bad.ini:7", "[model] ndim", "'two'"}},
+        BadCase{"nlive_range", good_head + "[model]\nname = gauss\n", "--set sampler.nlive=1", {"--set sampler.nlive", "outside the allowed range"}},
+        BadCase{"lo_ge_hi", good_head + "[model]\nname = gauss\n[prior]\nx1 = uniform 1 0\nx2 = uniform 0 1\n", "", {"bad.ini:8", "[prior] x1", "not below"}},
+        BadCase{"log_uniform_nonpositive", good_head + "[model]\nname = gauss\n[prior]\nx1 = log-uniform 0 1\nx2 = uniform 0 1\n", "", {"bad.ini:8", "[prior] x1", "positive lower bound"}},
+        BadCase{"prior_names", good_head + "[model]\nname = gauss\n[prior]\na = uniform 0 1\nb = uniform 0 1\n", "", {"[model] name", "expects 'x1'"}},
+        BadCase{"unknown_model", good_head + "[model]\nname = gaus\n", "", {"bad.ini:6", "[model] name", "unknown model 'gaus'"}},
+        BadCase{"missing_model", good_head, "", {"[model] name", "required"}},
+        BadCase{"unknown_method", good_head + "method = magic\n[model]\nname = gauss\n", "", {"[sampler] method", "unknown method 'magic'"}},
+        BadCase{"malformed_line", good_head + "nlive 50\n[model]\nname = gauss\n", "", {"bad.ini:5", "expected 'key = value'"}},
+        BadCase{"duplicate_key", good_head + "nlive = 60\n[model]\nname = gauss\n", "", {"bad.ini:5", "[sampler] nlive", "twice"}},
+        BadCase{"bad_set", good_head + "[model]\nname = gauss\n", "--set nlive=3", {"--set nlive=3", "section.key=value"}},
+        BadCase{"missing_library", good_head + "[model]\nname = plugin\nlibrary = /nonexistent/libx.so\n[prior]\nx = uniform 0 1\n", "", {"[model] library", "/nonexistent/libx.so", "cannot load"}},
+        BadCase{"plugin_without_library", good_head + "[model]\nname = plugin\n[prior]\nx = uniform 0 1\n", "", {"[model] library", "required"}},
+        BadCase{"plugin_missing_symbol", good_head + "[model]\nname = plugin\nlibrary = {PLUGINS}/libno_symbol_plugin.so\n[prior]\nx = uniform 0 1\n", "", {"[model] library", "libno_symbol_plugin.so", "missing symbol nubayes_loglike"}},
+        BadCase{"plugin_init_fails", good_head + "[model]\nname = plugin\nlibrary = {PLUGINS}/libgauss_plugin.so\noptions = nonsense\n[prior]\nx = uniform 0 1\ny = uniform 0 1\n", "", {"libgauss_plugin.so", "nubayes_plugin_init returned 3"}},
+        BadCase{"all_fixed", good_head + "[model]\nname = plugin\nlibrary = {PLUGINS}/libgauss_plugin.so\n[prior]\nx = fixed 0.5\ny = fixed 0.5\n", "", {"every parameter is fixed"}},
+        BadCase{"binary_garbage", std::string("[run]\n\x01\x02\0garbage", 16), "", {"bad.ini:2"}}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(CliErrors, MissingConfigFile) {
+  const CommandResult r = run_nubayes("run /nonexistent/config.ini");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(line_count(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find("/nonexistent/config.ini: cannot open config file"), std::string::npos) << r.output;
+}
+
+TEST(CliErrors, UnknownCommandAndOptions) {
+  EXPECT_EQ(run_nubayes("frobnicate").exit_code, 2);
+  const CommandResult r = run_nubayes("run --no-such-option x.ini");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("no-such-option"), std::string::npos) << r.output;
+}
+
+TEST(CliErrors, InfoOnAFileThatIsNotARun) {
+  const auto dir = scratch_dir("info_garbage");
+  write_file(dir / "junk.h5", "this is not HDF5");
+  const CommandResult r = run_nubayes("info " + (dir / "junk.h5").string());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(line_count(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find("junk.h5"), std::string::npos) << r.output;
+}
+
+TEST(CliErrors, EvalNeedsEveryParameter) {
+  const auto dir = scratch_dir("eval_missing");
+  write_file(dir / "g.ini", "[model]\nname = gauss\n");
+  const CommandResult r = run_nubayes("eval " + (dir / "g.ini").string() + " --at x1=0.5");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("no value for parameter 'x2'"), std::string::npos) << r.output;
+  const CommandResult typo = run_nubayes("eval " + (dir / "g.ini").string() + " --at x1=0.5,x3=1");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.output.find("'x3=1'"), std::string::npos) << typo.output;
+}

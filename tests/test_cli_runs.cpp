@@ -1,0 +1,207 @@
+// nubayes run / eval / info / help driven like a user would, including interruptions.
+#include "cli_helpers.h"
+
+#include <chrono>
+#include <csignal>
+#include <gtest/gtest.h>
+#include <random>
+#include <thread>
+#include <unistd.h>
+
+using namespace nubayes::testing;
+
+namespace {
+
+const std::string python = "/usr/bin/python3";
+
+std::string attribute(const std::filesystem::path& file, const std::string& name) {
+  const CommandResult r = run_shell(python + " -c \"import h5py,sys; v=h5py.File(sys.argv[1],'r').attrs[sys.argv[2]]; "
+                                    "print(repr(v[0]) if hasattr(v,'__len__') and not isinstance(v,str) else v)\" " +
+                                    file.string() + " " + name);
+  return r.exit_code == 0 ? r.output : "ERROR " + r.output;
+}
+
+std::filesystem::path gauss_config(const std::filesystem::path& dir, const std::string& extra = "") {
+  const auto ini = dir / "run.ini";
+  write_file(ini, "[run]\noutput = " + (dir / "run.h5").string() +
+                      "\nseed = 12\ncheckpoint_every = 0.1\n[sampler]\nnlive = 100\n[model]\nname = gauss\nndim = 3\n" + extra);
+  return ini;
+}
+
+/// Starts `nubayes args` in the background and returns its pid.
+pid_t spawn(const std::string& args, const std::filesystem::path& log) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const std::string cmd = "exec " + std::string(NUBAYES_BINARY) + " " + args + " > " + log.string() + " 2>&1";
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  return pid;
+}
+
+int wait_exit(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+} // namespace
+
+TEST(CliRun, RunPrintsSummaryAndInfoReadsIt) {
+  const auto dir = scratch_dir("run_info");
+  const CommandResult r = run_nubayes("run " + gauss_config(dir).string() + " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("ln Z:"), std::string::npos) << r.output;
+  const CommandResult info = run_nubayes("info " + (dir / "run.h5").string());
+  ASSERT_EQ(info.exit_code, 0) << info.output;
+  for (const char* s : {"ln Z:", "information:", "calls", "68% interval", "95% interval", "x3", "KS p-value"})
+    EXPECT_NE(info.output.find(s), std::string::npos) << s << " missing in " << info.output;
+  const CommandResult json = run_nubayes("info --json " + (dir / "run.h5").string());
+  ASSERT_EQ(json.exit_code, 0);
+  const CommandResult parsed = run_shell("echo '" + json.output + "' | " + python +
+                                         " -c \"import json,sys; d=json.load(sys.stdin); print(d['status'], round(d['parameters']['x1']['mean'],1))\"");
+  EXPECT_EQ(parsed.output, "complete 0.5\n");
+}
+
+TEST(CliRun, SameSeedIdenticalOutputOtherSeedDifferent) {
+  const auto dir = scratch_dir("determinism");
+  const auto ini = gauss_config(dir);
+  ASSERT_EQ(run_nubayes("run " + ini.string() + " --quiet --set run.output=" + (dir / "a.h5").string()).exit_code, 0);
+  ASSERT_EQ(run_nubayes("run " + ini.string() + " --quiet --set run.output=" + (dir / "b.h5").string()).exit_code, 0);
+  ASSERT_EQ(run_nubayes("run " + ini.string() + " --quiet --set run.seed=13 --set run.output=" + (dir / "c.h5").string()).exit_code, 0);
+  const std::string a = run_nubayes("info --json " + (dir / "a.h5").string()).output;
+  const std::string b = run_nubayes("info --json " + (dir / "b.h5").string()).output;
+  const std::string c = run_nubayes("info --json " + (dir / "c.h5").string()).output;
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  // Every dead point, not just the summary.
+  const CommandResult same = run_shell(python + " -c \"import h5py,numpy as np,sys; f=[h5py.File(p,'r')['nested_sampling'] for p in sys.argv[1:]]; "
+                                       "print(all(np.array_equal(f[0][k][:], f[1][k][:]) for k in f[0]))\" " +
+                                       (dir / "a.h5").string() + " " + (dir / "b.h5").string());
+  EXPECT_EQ(same.output, "True\n");
+}
+
+TEST(CliRun, EvalPrintsTheLogLikelihood) {
+  const auto dir = scratch_dir("eval");
+  const auto ini = gauss_config(dir);
+  // Peak of a normalised 3-D Gaussian with sigma 0.1: -3 ln(0.1 sqrt(2 pi)) = 4.1509397.
+  const CommandResult r = run_nubayes("eval " + ini.string() + " --at x1=0.5,x2=0.5,x3=0.5 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"loglike\": 4.1509396"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\"gauss\""), std::string::npos) << r.output;
+}
+
+TEST(CliRun, HelpConfigListsEveryKey) {
+  const CommandResult r = run_nubayes("help config");
+  ASSERT_EQ(r.exit_code, 0);
+  for (const char* s : {"output", "seed", "checkpoint_every", "nlive", "method", "dlogz", "slice_repeats",
+                        "max_calls", "log-uniform", "plugin", "corr-gauss", "sleep_ms", "burn_ms"})
+    EXPECT_NE(r.output.find(s), std::string::npos) << s;
+}
+
+TEST(CliRun, PluginLikelihoodRunsAndNaNStopsWithTheParameters) {
+  const auto dir = scratch_dir("plugin");
+  const std::string head = "[run]\noutput = " + (dir / "p.h5").string() + "\n[sampler]\nnlive = 100\n[model]\nname = plugin\n";
+  write_file(dir / "gauss.ini", head + "library = " NUBAYES_PLUGIN_DIR "/libgauss_plugin.so\n[prior]\nx = uniform 0 1\ny = uniform 0 1\n");
+  const CommandResult ok = run_nubayes("run " + (dir / "gauss.ini").string() + " --quiet");
+  ASSERT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_NE(ok.output.find("ln Z:"), std::string::npos);
+
+  write_file(dir / "nan.ini", head + "library = " NUBAYES_PLUGIN_DIR "/libnan_plugin.so\n[prior]\nx = uniform 0 1\n");
+  const CommandResult bad = run_nubayes("run " + (dir / "nan.ini").string() + " --quiet --set run.output=" + (dir / "nan.h5").string());
+  EXPECT_EQ(bad.exit_code, 1) << bad.output;
+  EXPECT_EQ(line_count(bad.output), 1) << bad.output;
+  EXPECT_NE(bad.output.find("plugin"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("nan at x=0.7"), std::string::npos) << bad.output;
+  EXPECT_NE(attribute(dir / "nan.h5", "status"), "complete\n");
+}
+
+TEST(CliRun, SigkillAtRandomMomentsThenResumeGivesTheUninterruptedResult) {
+  const auto dir = scratch_dir("sigkill");
+  const auto ini = gauss_config(dir, "sleep_ms = 0.5\n");
+  ASSERT_EQ(run_nubayes("run " + ini.string() + " --quiet --set run.output=" + (dir / "ref.h5").string()).exit_code, 0);
+  const std::string reference = attribute(dir / "ref.h5", "logz");
+  std::mt19937 rng(20261124);
+  std::uniform_int_distribution<int> delay_ms(150, 900);
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    const pid_t pid = spawn(ini.string() + (attempt ? " --resume" : "") + " --quiet", dir / "log.txt");
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+    kill(pid, SIGKILL);
+    wait_exit(pid);
+    // Whatever moment it died, the file is readable (resume clears the SWMR flags).
+  }
+  const CommandResult resumed = run_nubayes("run " + ini.string() + " --resume --quiet");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_EQ(attribute(dir / "run.h5", "logz"), reference);
+  EXPECT_EQ(attribute(dir / "run.h5", "status"), "complete\n");
+  EXPECT_FALSE(std::filesystem::exists(dir / "run.h5.ckpt"));
+}
+
+TEST(CliRun, SigtermCheckpointsWithExitCodeThree) {
+  const auto dir = scratch_dir("sigterm");
+  const auto ini = gauss_config(dir, "sleep_ms = 1\n");
+  const pid_t pid = spawn("run " + ini.string() + " --quiet", dir / "log.txt");
+  for (int i = 0; i < 100 && !std::filesystem::exists(dir / "run.h5.ckpt"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  kill(pid, SIGTERM);
+  EXPECT_EQ(wait_exit(pid), 3) << read_file(dir / "log.txt");
+  EXPECT_NE(read_file(dir / "log.txt").find("resume with --resume"), std::string::npos);
+  EXPECT_EQ(attribute(dir / "run.h5", "status"), "running\n");
+  EXPECT_EQ(run_nubayes("run " + ini.string() + " --resume --quiet").exit_code, 0);
+  EXPECT_EQ(attribute(dir / "run.h5", "status"), "complete\n");
+}
+
+TEST(CliRun, FinishedRunResumesWithoutCallingTheLikelihood) {
+  const auto dir = scratch_dir("finished");
+  const auto count = dir / "calls.txt";
+  write_file(dir / "p.ini", "[run]\noutput = " + (dir / "p.h5").string() + "\n[sampler]\nnlive = 50\n[model]\nname = plugin\nlibrary = " NUBAYES_PLUGIN_DIR
+                            "/libgauss_plugin.so\noptions = count=" + count.string() + "\n[prior]\nx = uniform 0 1\ny = uniform 0 1\n");
+  ASSERT_EQ(run_nubayes("run " + (dir / "p.ini").string() + " --quiet").exit_code, 0);
+  const CommandResult again = run_nubayes("run " + (dir / "p.ini").string() + " --resume");
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("already complete"), std::string::npos) << again.output;
+  const std::string counts = read_file(count);
+  EXPECT_NE(counts.substr(0, counts.find('\n')), "0");
+  EXPECT_EQ(counts.substr(counts.find('\n') + 1), "0\n") << counts; // the resume served no call
+}
+
+TEST(CliRun, ResumeWithAnotherConfigIsRefused) {
+  const auto dir = scratch_dir("refuse");
+  const auto ini = gauss_config(dir, "sleep_ms = 1\n");
+  const pid_t pid = spawn("run " + ini.string() + " --quiet", dir / "log.txt");
+  for (int i = 0; i < 100 && !std::filesystem::exists(dir / "run.h5.ckpt"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  kill(pid, SIGUSR1);
+  ASSERT_EQ(wait_exit(pid), 3);
+  const CommandResult r = run_nubayes("run " + ini.string() + " --resume --quiet --set sampler.nlive=120");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(line_count(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find("resume refused"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("nlive = 100"), std::string::npos) << r.output;
+  const CommandResult prior = run_nubayes("run " + ini.string() + " --resume --quiet --set prior.x1='uniform 0 2' --set prior.x2='uniform 0 1' --set prior.x3='uniform 0 1'");
+  EXPECT_EQ(prior.exit_code, 2) << prior.output;
+}
+
+TEST(CliRun, SwmrReaderSeesRowsDuringTheRun) {
+  const auto dir = scratch_dir("swmr");
+  const auto ini = gauss_config(dir, "sleep_ms = 1\n");
+  const pid_t pid = spawn("run " + ini.string() + " --quiet", dir / "log.txt");
+  for (int i = 0; i < 100 && !std::filesystem::exists(dir / "run.h5.ckpt"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const CommandResult r = run_shell(python + " -c \"import h5py,sys; f=h5py.File(sys.argv[1],'r',libver='latest',swmr=True); "
+                                    "print(f.attrs['status'], f['nested_sampling/logl'].shape[0] > 0)\" " + (dir / "run.h5").string());
+  EXPECT_EQ(r.output, "running True\n") << r.output;
+  EXPECT_EQ(wait_exit(pid), 0);
+}
+
+TEST(CliRun, FullDiskGivesOneClearLine) {
+  const auto dir = scratch_dir("disk_full");
+  const auto ini = gauss_config(dir);
+  // A 64 KiB file-size limit stands in for a full disk.
+  const CommandResult r = run_shell("ulimit -f 64; " + std::string(NUBAYES_BINARY) + " run " + ini.string() + " --quiet");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(line_count(r.output), 1) << r.output;
+  EXPECT_NE(r.output.find("run.h5"), std::string::npos) << r.output;
+  EXPECT_NE(attribute(dir / "run.h5", "status"), "complete\n");
+}

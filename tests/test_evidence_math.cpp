@@ -1,0 +1,75 @@
+// Evidence bookkeeping, resampling, KS test and weighted quantiles on cases with known answers.
+#include "evidence.h"
+#include "posterior_summary.h"
+#include "rng.h"
+
+#include <cmath>
+#include <gtest/gtest.h>
+
+using namespace nubayes;
+
+TEST(Evidence, ConstantLiveCountGivesSkillingError) {
+  // A run with constant n: Var(ln Z) must reduce to about H/n (Skilling 2006).
+  const std::int64_t n = 100;
+  std::vector<double> logwt, logl;
+  std::vector<std::int64_t> nlive;
+  double logx = 0;
+  for (int i = 0; i < 4000; ++i) {
+    const double x = std::exp(logx);
+    // A Gaussian in d = 4 written in X: L(X) = exp(-X^(2/d) / (2 s^2)), s = 0.05.
+    const double loglike = -std::pow(x, 0.5) / (2 * 0.0025);
+    logl.push_back(loglike);
+    logwt.push_back(loglike + logx + std::log(1 - std::exp(-1.0 / n)));
+    nlive.push_back(n);
+    logx -= 1.0 / n;
+  }
+  const EvidenceSummary s = summarize_evidence(logwt, logl, nlive);
+  EXPECT_NEAR(s.logz_err, std::sqrt(s.information / n), 0.25 * std::sqrt(s.information / n));
+  EXPECT_GT(s.information, 1.0);
+}
+
+TEST(Evidence, ResampleFollowsWeights) {
+  const std::vector<double> logwt{std::log(0.1), std::log(0.6), std::log(0.3)};
+  const auto rows = resample_equal_weight(logwt, 1000, 7);
+  ASSERT_EQ(rows.size(), 1000u);
+  int counts[3] = {0, 0, 0};
+  for (auto r : rows) ++counts[r];
+  // Systematic resampling: each count is within one of weight * N.
+  EXPECT_NEAR(counts[0], 100, 1);
+  EXPECT_NEAR(counts[1], 600, 1);
+  EXPECT_NEAR(counts[2], 300, 1);
+}
+
+TEST(Evidence, KsTestAcceptsUniformAndRejectsSkewed) {
+  Rng rng(3, StreamPurpose::user, 0);
+  std::vector<double> uniform(2000), skewed(2000);
+  for (auto& u : uniform) u = rng.uniform();
+  for (auto& u : skewed) u = std::pow(rng.uniform(), 1.2);
+  EXPECT_GT(ks_uniform_pvalue(uniform), 0.001);
+  EXPECT_LT(ks_uniform_pvalue(skewed), 1e-6);
+  const InsertionTest t = insertion_rank_test(skewed, 500);
+  EXPECT_LT(t.chunk_pvalue, 0.05);
+}
+
+TEST(PosteriorSummary, WeightedQuantilesOfAGaussianSample) {
+  Rng rng(11, StreamPurpose::user, 0);
+  std::vector<double> x(200000), w(200000, 1.0);
+  for (auto& v : x) v = 2.0 + 0.5 * rng.normal();
+  const MarginalSummary s = summarize_marginal(x, w);
+  // Monte-Carlo errors for N = 2e5: mean 0.0011, quantiles about 0.002.
+  EXPECT_NEAR(s.mean, 2.0, 0.006);
+  EXPECT_NEAR(s.sd, 0.5, 0.005);
+  EXPECT_NEAR(s.median, 2.0, 0.008);
+  EXPECT_NEAR(s.lo68, 1.5, 0.01);
+  EXPECT_NEAR(s.hi95, 2.0 + 1.959964 * 0.5, 0.015);
+}
+
+TEST(Rng, StreamsAreKeyedByTaskNotOrder) {
+  Rng a(5, StreamPurpose::proposal, 17), b(5, StreamPurpose::proposal, 17), c(5, StreamPurpose::proposal, 18),
+      d(6, StreamPurpose::proposal, 17), e(5, StreamPurpose::region, 17);
+  const auto x = a();
+  EXPECT_EQ(x, b());
+  EXPECT_NE(x, c());
+  EXPECT_NE(x, d());
+  EXPECT_NE(x, e());
+}
