@@ -34,6 +34,20 @@ NestedSampler::NestedSampler(const Problem& problem, const NestedOptions& option
     : problem_(problem), options_(options), comm_(comm) {
   if (options_.nlive < 2) throw std::invalid_argument("nlive must be at least 2");
   using_slice_ = options_.method == SamplingMethod::slice;
+  // Region builds are replicated state, but their bootstrap rounds are shared out over ranks:
+  // each rank runs a contiguous block and all gather the results in task order.
+  task_map_ = [this](std::size_t n, const std::function<double(std::size_t)>& task) {
+    const auto ranks = static_cast<std::size_t>(comm_.size());
+    const std::size_t per_rank = (n + ranks - 1) / ranks;
+    std::vector<double> mine(per_rank, 0.0);
+    for (std::size_t j = 0; j < per_rank; ++j) {
+      const std::size_t i = static_cast<std::size_t>(comm_.rank()) * per_rank + j;
+      if (i < n) mine[j] = task(i);
+    }
+    std::vector<double> all = comm_.allgather(mine);
+    all.resize(n);
+    return all;
+  };
 }
 
 std::size_t NestedSampler::repeats() const {
@@ -172,7 +186,7 @@ void NestedSampler::rebuild_region() {
     for (Eigen::Index k = 0; k < d; ++k) region_points_(i, k) = live_[static_cast<std::size_t>(i)].u[static_cast<std::size_t>(k)];
   region_start_ = region_ ? region_->metric() : Region::Metric{};
   Rng rng(options_.seed, StreamPurpose::region, region_builds_++);
-  region_ = std::make_unique<Region>(region_points_, rng, &region_start_);
+  region_ = std::make_unique<Region>(region_points_, rng, &region_start_, task_map_);
   iterations_since_build_ = 0;
 }
 
@@ -441,7 +455,7 @@ void NestedSampler::load(const StateFile& s) {
       region_start_.chol = Eigen::Map<const Eigen::MatrixXd>(chol.data(), d, d);
     }
     Rng rng(options_.seed, StreamPurpose::region, region_builds_ - 1);
-    region_ = std::make_unique<Region>(region_points_, rng, &region_start_);
+    region_ = std::make_unique<Region>(region_points_, rng, &region_start_, task_map_);
   }
   rows_.clear();
 }

@@ -115,6 +115,7 @@ private:
   std::uint64_t next_proposal_ = 0;
 
   // Region and method state.
+  TaskMap task_map_;                // shares region-build work over the ranks
   std::unique_ptr<Region> region_;
   Eigen::MatrixXd region_points_; // live points the region was built from (checkpointed)
   Region::Metric region_start_;   // metric the region's clustering started from (checkpointed)

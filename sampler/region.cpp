@@ -58,8 +58,23 @@ Eigen::VectorXd sample_unit_ball(Rng& rng, std::size_t dim) {
   return z * (radius / z.norm());
 }
 
-Region::Region(const Eigen::MatrixXd& points, Rng& rng, const Metric* start, int bootstrap_rounds)
-    : dim_(static_cast<std::size_t>(points.cols())) {
+std::vector<double> run_tasks_here(std::size_t n, const std::function<double(std::size_t)>& task) {
+  std::vector<double> out(n);
+  for (std::size_t i = 0; i < n; ++i) out[i] = task(i);
+  return out;
+}
+
+std::vector<double> Region::bootstrap(Rng& rng, int rounds, const std::function<double(Rng&)>& task) const {
+  const std::uint64_t base = rng();
+  return map_(static_cast<std::size_t>(rounds), [&](std::size_t b) {
+    Rng stream(base, StreamPurpose::region, b);
+    return task(stream);
+  });
+}
+
+Region::Region(const Eigen::MatrixXd& points, Rng& rng, const Metric* start, const TaskMap& map,
+               int bootstrap_rounds)
+    : map_(map), dim_(static_cast<std::size_t>(points.cols())) {
   const std::size_t n = static_cast<std::size_t>(points.rows());
   if (n < 2) throw std::runtime_error("region: need at least two live points");
   use_balls_ = dim_ <= max_ball_dim;
@@ -74,7 +89,7 @@ Region::Region(const Eigen::MatrixXd& points, Rng& rng, const Metric* start, int
     // wholly left out of some rounds, and the maximum would then bridge it to its neighbours.
     std::size_t metric_clusters = 0;
     for (int iteration = 0; iteration < 3; ++iteration) {
-      radius2_ = bootstrap_radius2(rng, bootstrap_rounds, {}).first;
+      std::tie(radius2_, whole_radius2_) = bootstrap_radius2(rng, bootstrap_rounds, {});
       labels = find_clusters(radius2_);
       const std::size_t found = static_cast<std::size_t>(*std::max_element(labels.begin(), labels.end())) + 1;
       if (found == metric_clusters || iteration == 2) break;
@@ -150,19 +165,18 @@ std::pair<double, double> Region::bootstrap_radius2(Rng& rng, int rounds,
   const std::vector<std::size_t>& idx = members.empty() ? all : members;
   const std::size_t n = idx.size();
   const auto d = static_cast<Eigen::Index>(dim_);
-  std::vector<double> worst;
-  std::vector<char> chosen(n);
-  for (int b = 0; b < rounds; ++b) {
-    std::fill(chosen.begin(), chosen.end(), 0);
-    for (std::size_t k = 0; k < n; ++k) chosen[rng.below(n)] = 1;
+  std::vector<double> worst = bootstrap(rng, rounds, [&](Rng& r) {
+    std::vector<char> chosen(n, 0);
+    for (std::size_t k = 0; k < n; ++k) chosen[r.below(n)] = 1;
     const auto nin = static_cast<Eigen::Index>(std::count(chosen.begin(), chosen.end(), 1));
-    if (nin == static_cast<Eigen::Index>(n)) continue;
+    if (nin == static_cast<Eigen::Index>(n)) return -1.0; // nothing left out this round
     Eigen::MatrixXd in(d, nin), out(d, static_cast<Eigen::Index>(n) - nin);
     Eigen::Index a = 0, o = 0;
     for (std::size_t k = 0; k < n; ++k) (chosen[k] ? in.col(a++) : out.col(o++)) = y_.col(static_cast<Eigen::Index>(idx[k]));
     // The radius must reach every left-out point from its nearest chosen neighbour.
-    worst.push_back(squared_distances(out, in).rowwise().minCoeff().maxCoeff());
-  }
+    return squared_distances(out, in).rowwise().minCoeff().maxCoeff();
+  });
+  std::erase_if(worst, [](double w) { return w < 0; });
   if (worst.empty()) return {0.0, 0.0};
   std::sort(worst.begin(), worst.end());
   return {worst[worst.size() / 2], worst.back()};
@@ -174,11 +188,16 @@ void Region::set_cluster_radii(Rng& rng, int rounds) {
   constexpr std::size_t min_members = 3;
   std::vector<double> radius(clusters_.size(), 0.0);
   double largest = 0;
-  for (std::size_t c = 0; c < clusters_.size(); ++c)
-    if (clusters_[c].members.size() >= min_members) {
-      radius[c] = bootstrap_radius2(rng, rounds, clusters_[c].members).second;
-      largest = std::max(largest, radius[c]);
-    }
+  // One cluster: the bootstrap over all points (in this metric) already gave its radius.
+  if (clusters_.size() == 1 && whole_radius2_ > 0) {
+    radius[0] = largest = whole_radius2_;
+  } else {
+    for (std::size_t c = 0; c < clusters_.size(); ++c)
+      if (clusters_[c].members.size() >= min_members) {
+        radius[c] = bootstrap_radius2(rng, rounds, clusters_[c].members).second;
+        largest = std::max(largest, radius[c]);
+      }
+  }
   if (largest == 0) largest = bootstrap_radius2(rng, rounds, {}).second;
   ball_radius2_.assign(static_cast<std::size_t>(y_.cols()), 0.0);
   for (std::size_t c = 0; c < clusters_.size(); ++c) {
@@ -233,22 +252,20 @@ void Region::build_ellipsoid(Cluster& c, Rng& rng, int rounds) const {
   const double enclose = max_mahalanobis2(pts, c.centre, c.chol_inverse);
   // Bootstrap enlargement (as in dynesty): how far outside an ellipsoid fitted to a resample do
   // the left-out points lie? The worst case over rounds sets the safety factor.
-  double enlarge = 1.0;
-  std::vector<char> chosen(m);
-  for (int b = 0; b < rounds; ++b) {
-    std::fill(chosen.begin(), chosen.end(), 0);
-    for (std::size_t k = 0; k < m; ++k) chosen[rng.below(m)] = 1;
+  const std::vector<double> factors = bootstrap(rng, rounds, [&](Rng& r) {
+    std::vector<char> chosen(m, 0);
+    for (std::size_t k = 0; k < m; ++k) chosen[r.below(m)] = 1;
     const auto nin = static_cast<Eigen::Index>(std::count(chosen.begin(), chosen.end(), 1));
-    if (nin == static_cast<Eigen::Index>(m) || nin < static_cast<Eigen::Index>(dim_ + 1)) continue;
+    if (nin == static_cast<Eigen::Index>(m) || nin < static_cast<Eigen::Index>(dim_ + 1)) return 1.0;
     Eigen::MatrixXd in(static_cast<Eigen::Index>(dim_), nin), out(static_cast<Eigen::Index>(dim_), static_cast<Eigen::Index>(m) - nin);
     Eigen::Index a = 0, o = 0;
     for (std::size_t k = 0; k < m; ++k) (chosen[k] ? in.col(a++) : out.col(o++)) = pts.col(static_cast<Eigen::Index>(k));
     Eigen::VectorXd centre;
     Eigen::MatrixXd inv;
     fit(in, centre, inv);
-    const double inner = max_mahalanobis2(in, centre, inv);
-    enlarge = std::max(enlarge, max_mahalanobis2(out, centre, inv) / inner);
-  }
+    return max_mahalanobis2(out, centre, inv) / max_mahalanobis2(in, centre, inv);
+  });
+  const double enlarge = std::max(1.0, *std::max_element(factors.begin(), factors.end()));
   c.scale2 = enclose * enlarge;
   c.has_ellipsoid = true;
   c.log_volume = log_unit_ball_volume(dim_) + 0.5 * static_cast<double>(dim_) * std::log(c.scale2) +

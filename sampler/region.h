@@ -9,9 +9,17 @@
 
 #include <Eigen/Dense>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace nubayes {
+
+/// Runs tasks 0..n-1 (each returning one number) and returns every result, in order, on every
+/// caller. The sampler spreads the tasks over MPI ranks; the default runs them here.
+using TaskMap = std::function<std::vector<double>(std::size_t n, const std::function<double(std::size_t)>& task)>;
+
+/// Runs the tasks one after another.
+std::vector<double> run_tasks_here(std::size_t n, const std::function<double(std::size_t)>& task);
 
 class Region {
 public:
@@ -27,8 +35,10 @@ public:
   /// points: one row per live point, unit-cube coordinates. `start`: the previous region's
   /// metric; clustering in it keeps separated modes separated from one build to the next
   /// (as UltraNest does), where the global covariance would blur them together.
+  /// The bootstrap rounds (the costly part) go through `map`, each with its own random stream,
+  /// so the region is the same however the rounds are shared out.
   Region(const Eigen::MatrixXd& points, Rng& rng, const Metric* start = nullptr,
-         int bootstrap_rounds = 30);
+         const TaskMap& map = run_tasks_here, int bootstrap_rounds = 30);
 
   /// Draws a point uniformly from the region into u. Returns false if `max_tries` candidates
   /// were all rejected (the region is then too inefficient to use); `tries` counts candidates.
@@ -72,16 +82,20 @@ private:
   /// returns {median over rounds, max over rounds} of the per-round worst case.
   std::pair<double, double> bootstrap_radius2(Rng& rng, int rounds, const std::vector<std::size_t>& members) const;
   void set_cluster_radii(Rng& rng, int rounds);
+  /// Runs `rounds` bootstrap tasks through map_, each with a stream derived from `rng`.
+  std::vector<double> bootstrap(Rng& rng, int rounds, const std::function<double(Rng&)>& task) const;
   std::vector<int> find_clusters(double radius2) const;
   void build_ellipsoid(Cluster& c, Rng& rng, int rounds) const;
   void choose_proposal(Rng& rng);
 
+  TaskMap map_;
   std::size_t dim_ = 0;
   Eigen::VectorXd mean_;             // metric centre (cube coordinates)
   Eigen::MatrixXd metric_chol_;      // L: u - mean = L y
   Eigen::MatrixXd metric_chol_inv_;  // L^-1
   Eigen::MatrixXd y_;                // whitened points, one column per point (column access is fast)
   double radius2_ = 0;                // clustering radius (squared)
+  double whole_radius2_ = 0;          // maximum bootstrap radius over all points, same metric
   std::vector<double> ball_radius2_;  // per point: its cluster's MLFriends radius (squared)
   std::vector<double> ball_cumulative_volume_; // for picking balls in proportion to volume
   bool use_balls_ = true;
