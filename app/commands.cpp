@@ -181,20 +181,28 @@ int command_eval(const std::vector<std::string>& args) {
     const auto derived_names = like.derived_names();
     std::vector<double> terms(term_names.size()), derived(derived_names.size());
     const double logl = like.evaluate(theta, terms, derived);
+    // χ² where the likelihood defines one, else −2 ln L.
+    std::vector<double> chi2 = like.last_chi2();
+    if (chi2.size() != terms.size()) {
+      chi2.resize(terms.size());
+      for (std::size_t i = 0; i < terms.size(); ++i) chi2[i] = -2 * terms[i];
+    }
+    double chi2_total = 0;
+    for (double c : chi2) chi2_total += c;
     std::cout << std::setprecision(10);
     if (vm["json"].as<bool>()) {
-      std::cout << "{\"loglike\": " << logl << ", \"chi2\": " << -2 * logl << ", \"terms\": {";
+      std::cout << "{\"loglike\": " << logl << ", \"chi2\": " << chi2_total << ", \"terms\": {";
       for (std::size_t i = 0; i < terms.size(); ++i)
         std::cout << (i ? ", " : "") << "\"" << term_names[i] << "\": {\"loglike\": " << terms[i]
-                  << ", \"chi2\": " << -2 * terms[i] << "}";
+                  << ", \"chi2\": " << chi2[i] << "}";
       std::cout << "}, \"derived\": {";
       for (std::size_t i = 0; i < derived.size(); ++i)
         std::cout << (i ? ", " : "") << "\"" << derived_names[i] << "\": " << derived[i];
       std::cout << "}}\n";
     } else {
-      std::cout << "ln L = " << logl << "   (-2 ln L = " << -2 * logl << ")\n";
+      std::cout << "ln L = " << logl << "   chi2 = " << chi2_total << "\n";
       for (std::size_t i = 0; i < terms.size(); ++i)
-        std::cout << "  " << term_names[i] << ": ln L = " << terms[i] << "   (-2 ln L = " << -2 * terms[i] << ")\n";
+        std::cout << "  " << term_names[i] << ": ln L = " << terms[i] << "   chi2 = " << chi2[i] << "\n";
       for (std::size_t i = 0; i < derived.size(); ++i) std::cout << "  " << derived_names[i] << " = " << derived[i] << "\n";
     }
     return std::isnan(logl) ? exit_code::failure : exit_code::ok;

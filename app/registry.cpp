@@ -1,6 +1,7 @@
 #include "registry.h"
 
 #include "plugin_likelihood.h"
+#include "sterile_likelihood.h"
 #include "test_problems.h"
 
 #include <algorithm>
@@ -9,7 +10,14 @@
 namespace nubayes {
 
 std::string registry_help() {
-  return "[model] name = one of:\n" + test_problem_help() +
+  return "[model] name = one of:\n"
+         "  sterile3p1  3+1 sterile-neutrino oscillations (short-baseline limit); parameters dm2_41 [eV^2],\n"
+         "              Ue4_sq, Umu4_sq, optional Utau4_sq (fixed 0 unless in [prior]); defaults\n"
+         "              dm2_41 log-uniform 0.01 100, Ue4_sq and Umu4_sq log-uniform 1e-4 0.5; derived\n"
+         "              sin2_2theta_mue, sin2_2theta_ee, sin2_2theta_mumu. Needs [data] experiments:\n" +
+         oscillation_experiments_help() +
+         "              [data] miniboone_range = 200-3000 (default, the official fit) | 200-1250\n" +
+         test_problem_help() +
          "  plugin      a user likelihood from a shared library (C ABI: include/nubayes/plugin.h);\n"
          "              keys library (path, required), options (text for nubayes_plugin_init, default \"\");\n"
          "              the parameters are the [prior] lines\n";
@@ -38,8 +46,15 @@ std::vector<PriorSpec> merge_priors(const std::string& model, const std::vector<
 } // namespace
 
 ProblemSetup build_problem(const std::string& model, const ModelOptions& options,
-                           const std::vector<PriorSpec>& user_priors) {
+                           const ModelOptions& data, const std::vector<PriorSpec>& user_priors) {
   ProblemSetup setup;
+  if (model == "sterile3p1") {
+    SterileSetup s = make_sterile3p1(data, user_priors);
+    setup.likelihood = std::move(s.likelihood);
+    setup.priors = std::move(s.priors);
+    setup.datasets = std::move(s.datasets);
+    return setup;
+  }
   const auto names = test_problem_names();
   if (std::find(names.begin(), names.end(), model) != names.end()) {
     TestProblemSetup t = make_test_problem(model, options);
@@ -66,7 +81,7 @@ ProblemSetup build_problem(const std::string& model, const ModelOptions& options
   }
   std::string known;
   for (const auto& n : names) known += n + ", ";
-  throw OptionError("name", "unknown model '" + model + "' (known: " + known + "plugin)");
+  throw OptionError("name", "unknown model '" + model + "' (known: " + known + "sterile3p1, plugin)");
 }
 
 } // namespace nubayes

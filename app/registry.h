@@ -24,9 +24,10 @@ struct ProblemSetup {
 std::string registry_help();
 
 /// Builds the problem named by [model] name. `user_priors` are the [prior] lines (may be empty
-/// for models with default priors). Throws OptionError (naming a [model] key) or
+/// for models with default priors); `data` the [data] keys. Throws OptionError (naming a
+/// [model] or [data] key) or
 /// std::invalid_argument / std::runtime_error with a message naming the model or library.
 ProblemSetup build_problem(const std::string& model, const ModelOptions& options,
-                           const std::vector<PriorSpec>& user_priors);
+                           const ModelOptions& data, const std::vector<PriorSpec>& user_priors);
 
 } // namespace nubayes

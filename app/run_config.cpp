@@ -81,8 +81,8 @@ std::string format(double x) {
 
 RunConfig resolve_run_config(const Config& config) {
   for (const auto& s : config.section_names())
-    if (s != "run" && s != "sampler" && s != "model" && s != "prior")
-      config.fail(s, "", "unknown section [" + s + "] (known: run, sampler, model, prior)");
+    if (s != "run" && s != "sampler" && s != "model" && s != "prior" && s != "data")
+      config.fail(s, "", "unknown section [" + s + "] (known: run, sampler, model, prior, data)");
   const Reader r(config);
   RunConfig rc;
   rc.output = r.text("run", "output");
@@ -120,15 +120,20 @@ RunConfig resolve_run_config(const Config& config) {
   for (const auto& e : config.entries("model"))
     if (e.key != "name") model_keys[e.key] = e.value;
   ModelOptions options(model_keys);
+  std::map<std::string, std::string> data_keys;
+  for (const auto& e : config.entries("data")) data_keys[e.key] = e.value;
+  ModelOptions data(data_keys, "data");
   try {
-    rc.problem = build_problem(rc.model, options, priors);
+    rc.problem = build_problem(rc.model, options, data, priors);
   } catch (const OptionError& e) {
-    config.fail("model", e.key(), e.what());
+    config.fail(e.section(), e.key(), e.what());
   } catch (const std::exception& e) {
     config.fail("model", "name", e.what());
   }
   for (const auto& [key, value] : options.unused())
     config.fail("model", key, "unknown key for model '" + rc.model + "'");
+  for (const auto& [key, value] : data.unused())
+    config.fail("data", key, "unknown key for model '" + rc.model + "'");
   if (rc.problem.priors.empty()) config.fail("prior", "", "no parameters");
   for (const auto& [section, entry] : config.unused())
     config.fail(section, entry->key, "unknown key (see 'nubayes help config')");
@@ -142,6 +147,10 @@ RunConfig resolve_run_config(const Config& config) {
        << "\nslice_repeats = " << rc.nested.slice_repeats << "\nmax_calls = " << rc.nested.max_calls
        << "\n\n[model]\nname = " << rc.model << "\n";
   for (const auto& [k, v] : options.resolved()) rest << k << " = " << v << "\n";
+  if (!data.resolved().empty()) {
+    rest << "\n[data]\n";
+    for (const auto& [k, v] : data.resolved()) rest << k << " = " << v << "\n";
+  }
   rest << "\n[prior]\n";
   for (const auto& p : rc.problem.priors) rest << p.name << " = " << p.text() << "\n";
   rc.resolved_text = run.str() + rest.str();

@@ -420,6 +420,11 @@ double Appearance::chi2(std::span<const double> signal) const {
   return r_.squaredNorm();
 }
 
+double Appearance::log_det() const {
+  if (llt_.info() != Eigen::Success) return std::numeric_limits<double>::infinity();
+  return 2.0 * llt_.matrixLLT().diagonal().array().log().sum();
+}
+
 void Appearance::scaled_sums(SumsFunction sums, double dm2, double sin2_2theta_mue,
                              std::span<double> signal) const {
   check_size(signal);

@@ -136,6 +136,10 @@ public:
   /// collapsed covariance is not positive definite. Throws std::invalid_argument on a wrong size
   /// or a negative / non-finite entry. No allocation.
   double chi2(std::span<const double> signal) const;
+  /// ln det M of the collapsed covariance of the last chi2() call. The covariance grows with
+  /// the signal, so a proper Gaussian likelihood, −2 ln L = χ² + ln det M + N ln 2π, carries it;
+  /// the official likelihood surfaces do (see tests/test_miniboone.cpp).
+  double log_det() const;
 
   /// 3+1 appearance signal per νe bin and mode: sin²2θμe × S_i(1.267 Δm²), fast path.
   void oscillation_signal(double dm2, double sin2_2theta_mue, std::span<double> signal) const;

@@ -29,7 +29,7 @@ double ModelOptions::number(const std::string& key, double fallback) const {
     used = 0;
   }
   if (used == 0 || used != it->second.size() || !std::isfinite(value))
-    throw OptionError(key, "'" + it->second + "' is not a finite number");
+    throw OptionError(key, "'" + it->second + "' is not a finite number", section_);
   resolved_[key] = it->second;
   return value;
 }
@@ -39,14 +39,14 @@ double ModelOptions::number_in(const std::string& key, double fallback, double l
   if (v < lo || v > hi) {
     std::ostringstream out;
     out << v << " is outside the allowed range [" << lo << ", " << hi << "]";
-    throw OptionError(key, out.str());
+    throw OptionError(key, out.str(), section_);
   }
   return v;
 }
 
 long ModelOptions::integer_in(const std::string& key, long fallback, long lo, long hi) const {
   const double v = number_in(key, static_cast<double>(fallback), static_cast<double>(lo), static_cast<double>(hi));
-  if (v != std::floor(v)) throw OptionError(key, "expected a whole number, got " + values_.at(key));
+  if (v != std::floor(v)) throw OptionError(key, "expected a whole number, got " + values_.at(key), section_);
   return static_cast<long>(v);
 }
 

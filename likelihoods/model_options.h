@@ -7,20 +7,24 @@
 
 namespace nubayes {
 
-/// A bad option value; `key` names the [model] key at fault.
+/// A bad option value; `section` and `key` name the config key at fault.
 class OptionError : public std::runtime_error {
 public:
-  OptionError(std::string key, const std::string& what)
-      : std::runtime_error(what), key_(std::move(key)) {}
+  OptionError(std::string key, const std::string& what, std::string section = "model")
+      : std::runtime_error(what), key_(std::move(key)), section_(std::move(section)) {}
   const std::string& key() const { return key_; }
+  const std::string& section() const { return section_; }
 
 private:
   std::string key_;
+  std::string section_;
 };
 
 class ModelOptions {
 public:
-  explicit ModelOptions(std::map<std::string, std::string> values = {}) : values_(std::move(values)) {}
+  explicit ModelOptions(std::map<std::string, std::string> values = {}, std::string section = "model")
+      : values_(std::move(values)), section_(std::move(section)) {}
+  const std::string& section() const { return section_; }
 
   std::string text(const std::string& key, const std::string& fallback) const;
   double number(const std::string& key, double fallback) const;
@@ -35,6 +39,7 @@ public:
 
 private:
   std::map<std::string, std::string> values_;
+  std::string section_;
   mutable std::map<std::string, std::string> resolved_;
 };
 

@@ -23,6 +23,10 @@ public:
   virtual double evaluate(std::span<const double> theta, std::span<double> terms,
                           std::span<double> derived) const = 0;
 
+  /// χ² of each term at the last evaluate() call, for likelihoods that define one (Gaussian
+  /// data); empty otherwise. `nubayes eval` reports it beside ln L.
+  virtual std::vector<double> last_chi2() const { return {}; }
+
   /// Text identifying the data and options behind this likelihood; resume refuses a mismatch.
   virtual std::string fingerprint() const = 0;
 };
