@@ -3,6 +3,7 @@
 #include "communicator.h"
 #include "exit_codes.h"
 #include "nested_run.h"
+#include "parse_number.h"
 #include "run_config.h"
 #include "run_summary.h"
 
@@ -163,16 +164,10 @@ int command_eval(const std::vector<std::string>& args) {
       const auto it = std::find(names.begin(), names.end(), name);
       if (eq == std::string::npos || it == names.end())
         throw UsageError("nubayes eval: --at: '" + item + "' is not name=value for a parameter of this model");
-      std::size_t used = 0;
-      double value = 0;
-      try {
-        value = std::stod(item.substr(eq + 1), &used);
-      } catch (const std::exception&) {
-        used = 0;
-      }
-      if (used == 0 || used != item.size() - eq - 1)
+      const auto value = parse_finite(item.substr(eq + 1));
+      if (!value)
         throw UsageError("nubayes eval: --at: '" + item.substr(eq + 1) + "' is not a number (" + name + ")");
-      theta[static_cast<std::size_t>(it - names.begin())] = value;
+      theta[static_cast<std::size_t>(it - names.begin())] = *value;
     }
     for (std::size_t i = 0; i < names.size(); ++i)
       if (std::isnan(theta[i])) throw UsageError("nubayes eval: --at: no value for parameter '" + names[i] + "'");

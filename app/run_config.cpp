@@ -1,5 +1,7 @@
 #include "run_config.h"
 
+#include "parse_number.h"
+
 #include <cmath>
 #include <functional>
 #include <sstream>
@@ -45,14 +47,9 @@ public:
   }
   double number(const char* section, const char* key, double lo, double hi) const {
     const std::string s = text(section, key);
-    std::size_t used = 0;
-    double v = 0;
-    try {
-      v = std::stod(s, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != s.size() || !std::isfinite(v)) c_.fail(section, key, "'" + s + "' is not a number");
+    const auto parsed = parse_finite(s);
+    if (!parsed) c_.fail(section, key, "'" + s + "' is not a number");
+    const double v = *parsed;
     if (v < lo || v > hi) {
       std::ostringstream m;
       m << s << " is outside the allowed range [" << lo << ", " << hi << "]";

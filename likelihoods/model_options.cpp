@@ -1,5 +1,7 @@
 #include "model_options.h"
 
+#include "parse_number.h"
+
 #include <cmath>
 #include <sstream>
 
@@ -21,17 +23,10 @@ double ModelOptions::number(const std::string& key, double fallback) const {
     resolved_[key] = out.str();
     return fallback;
   }
-  std::size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(it->second, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != it->second.size() || !std::isfinite(value))
-    throw OptionError(key, "'" + it->second + "' is not a finite number", section_);
+  const auto value = parse_finite(it->second);
+  if (!value) throw OptionError(key, "'" + it->second + "' is not a finite number", section_);
   resolved_[key] = it->second;
-  return value;
+  return *value;
 }
 
 double ModelOptions::number_in(const std::string& key, double fallback, double lo, double hi) const {

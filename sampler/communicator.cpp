@@ -49,13 +49,6 @@ void Communicator::broadcast(std::vector<double>& value) const {
   MPI_Bcast(value.data(), static_cast<int>(n), MPI_DOUBLE, 0, MPI_COMM_WORLD);
 }
 
-bool Communicator::any(bool flag) const {
-  if (!active_ || size_ == 1) return flag;
-  int local = flag ? 1 : 0, global = 0;
-  MPI_Allreduce(&local, &global, 1, MPI_INT, MPI_LOR, MPI_COMM_WORLD);
-  return global != 0;
-}
-
 void Communicator::abort(int code) const {
   if (active_ && size_ > 1) MPI_Abort(MPI_COMM_WORLD, code);
   std::exit(code);

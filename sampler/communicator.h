@@ -32,8 +32,6 @@ public:
   std::vector<double> allgather(const std::vector<double>& mine) const;
   /// Rank 0's value of `value` on every rank.
   void broadcast(std::vector<double>& value) const;
-  /// Logical OR of `flag` over ranks.
-  bool any(bool flag) const;
   /// Ends every rank (used when one rank hits an error the others cannot see).
   [[noreturn]] void abort(int code) const;
 

@@ -90,8 +90,7 @@ void append_rows(SampleRows& to, SampleRows&& from) {
 }
 
 /// Computes the evidence from the whole committed record and writes the final groups.
-RunOutcome finalize_run(RunFile& file, const NestedSampler& sampler, const RunSettings& settings,
-                        std::uint64_t seed, std::size_t nlive) {
+RunOutcome finalize_run(RunFile& file, const NestedSampler& sampler, std::uint64_t seed, std::size_t nlive) {
   RunOutcome out;
   const std::vector<double> logwt = file.read_column("logwt");
   const std::vector<double> logl = file.read_column("logl");
@@ -111,7 +110,6 @@ RunOutcome finalize_run(RunFile& file, const NestedSampler& sampler, const RunSe
   fr.extra_numbers["insertion_ks_pvalue"] = out.insertion.pvalue;
   fr.extra_numbers["insertion_ks_pvalue_chunks"] = out.insertion.chunk_pvalue;
   fr.extra_numbers["iterations"] = static_cast<double>(sampler.progress().iteration);
-  (void)settings;
   file.finalize(fr);
   return out;
 }
@@ -185,7 +183,7 @@ RunOutcome run_nested(const Problem& problem, const NestedOptions& options,
   append_rows(pending, sampler.take_rows());
   checkpointer.write(sampler, file, pending);
   if (comm.is_root()) {
-    outcome = finalize_run(*file, sampler, settings, options.seed, options.nlive);
+    outcome = finalize_run(*file, sampler, options.seed, options.nlive);
     std::filesystem::remove(ckpt);
   }
   outcome.nlike = sampler.nlike();

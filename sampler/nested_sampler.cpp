@@ -79,10 +79,8 @@ bool NestedSampler::done() const {
 }
 
 void NestedSampler::record_row(const Point& p, std::int64_t nlive_at_death, double logwt) {
-  const std::size_t nv = p.theta.size() + p.derived.size();
   rows_.values.insert(rows_.values.end(), p.theta.begin(), p.theta.end());
   rows_.values.insert(rows_.values.end(), p.derived.begin(), p.derived.end());
-  (void)nv;
   rows_.terms.insert(rows_.terms.end(), p.terms.begin(), p.terms.end());
   rows_.logl.push_back(p.logl);
   rows_.logl_birth.push_back(p.logl_birth);

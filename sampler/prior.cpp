@@ -1,5 +1,7 @@
 #include "prior.h"
 
+#include "parse_number.h"
+
 #include <algorithm>
 #include <cmath>
 #include <gsl/gsl_cdf.h>
@@ -13,18 +15,9 @@ namespace nubayes {
 namespace {
 
 double parse_number(const std::string& word, const std::string& what) {
-  std::size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(word, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != word.size() || word.empty())
-    throw std::invalid_argument("'" + word + "' is not a number (" + what + ")");
-  if (!std::isfinite(value))
-    throw std::invalid_argument(what + " must be finite, got '" + word + "'");
-  return value;
+  const auto value = parse_finite(word);
+  if (!value) throw std::invalid_argument("'" + word + "' is not a finite number (" + what + ")");
+  return *value;
 }
 
 std::string format_number(double x) {

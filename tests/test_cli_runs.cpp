@@ -39,6 +39,12 @@ pid_t spawn(const std::string& args, const std::filesystem::path& log) {
   return pid;
 }
 
+/// Waits up to 5 s for a file to appear (the first checkpoint of a run).
+void wait_for_file(const std::filesystem::path& path) {
+  for (int i = 0; i < 100 && !std::filesystem::exists(path); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+}
+
 int wait_exit(pid_t pid) {
   int status = 0;
   waitpid(pid, &status, 0);
@@ -141,8 +147,7 @@ TEST(CliRun, SigtermCheckpointsWithExitCodeThree) {
   const auto dir = scratch_dir("sigterm");
   const auto ini = gauss_config(dir, "sleep_ms = 1\n");
   const pid_t pid = spawn("run " + ini.string() + " --quiet", dir / "log.txt");
-  for (int i = 0; i < 100 && !std::filesystem::exists(dir / "run.h5.ckpt"); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  wait_for_file(dir / "run.h5.ckpt");
   kill(pid, SIGTERM);
   EXPECT_EQ(wait_exit(pid), 3) << read_file(dir / "log.txt");
   EXPECT_NE(read_file(dir / "log.txt").find("resume with --resume"), std::string::npos);
@@ -169,8 +174,7 @@ TEST(CliRun, ResumeWithAnotherConfigIsRefused) {
   const auto dir = scratch_dir("refuse");
   const auto ini = gauss_config(dir, "sleep_ms = 1\n");
   const pid_t pid = spawn("run " + ini.string() + " --quiet", dir / "log.txt");
-  for (int i = 0; i < 100 && !std::filesystem::exists(dir / "run.h5.ckpt"); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  wait_for_file(dir / "run.h5.ckpt");
   kill(pid, SIGUSR1);
   ASSERT_EQ(wait_exit(pid), 3);
   const CommandResult r = run_nubayes("run " + ini.string() + " --resume --quiet --set sampler.nlive=120");
@@ -186,8 +190,7 @@ TEST(CliRun, SwmrReaderSeesRowsDuringTheRun) {
   const auto dir = scratch_dir("swmr");
   const auto ini = gauss_config(dir, "sleep_ms = 1\n");
   const pid_t pid = spawn("run " + ini.string() + " --quiet", dir / "log.txt");
-  for (int i = 0; i < 100 && !std::filesystem::exists(dir / "run.h5.ckpt"); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  wait_for_file(dir / "run.h5.ckpt");
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const CommandResult r = run_shell(python + " -c \"import h5py,sys; f=h5py.File(sys.argv[1],'r',libver='latest',swmr=True); "
                                     "print(f.attrs['status'], f['nested_sampling/logl'].shape[0] > 0)\" " + (dir / "run.h5").string());

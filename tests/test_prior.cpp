@@ -76,7 +76,7 @@ TEST(Prior, RejectsImpossiblePriorsWithAReason) {
   EXPECT_NE(message("log-uniform 0 1").find("positive"), std::string::npos);
   EXPECT_NE(message("log-uniform -1 1").find("positive"), std::string::npos);
   EXPECT_NE(message("gaussian 0 0").find("positive"), std::string::npos);
-  EXPECT_NE(message("uniform 0 abc").find("'abc' is not a number"), std::string::npos);
+  EXPECT_NE(message("uniform 0 abc").find("'abc' is not a finite number"), std::string::npos);
   EXPECT_NE(message("uniform 0 inf").find("finite"), std::string::npos);
   EXPECT_NE(message("uniform 0").find("takes 2"), std::string::npos);
   EXPECT_NE(message("beta 1 2").find("unknown prior"), std::string::npos);
