@@ -88,6 +88,7 @@ std::string usage() {
          "  nubayes run CONFIG.ini [--set section.key=value]... [--resume] [--quiet]\n"
          "  nubayes eval CONFIG.ini --at name=value,name=value... [--json] [--set ...]\n"
          "  nubayes info RUN.h5 [--json]\n"
+         "  nubayes compare RUN.h5 RUN.h5 ... [--reference RUN.h5] [--prior-odds a,b,...] [--json|--csv|--markdown]\n"
          "  nubayes help config\n"
          "  mpirun -n N nubayes run CONFIG.ini    (likelihood work spread over N ranks)\n\n"
          "exit codes: 0 ok, 1 runtime error, 2 bad input (nothing written),\n"
@@ -184,8 +185,9 @@ int command_eval(const std::vector<std::string>& args) {
     }
     double chi2_total = 0;
     for (double c : chi2) chi2_total += c;
-    std::cout << std::setprecision(10);
-    if (vm["json"].as<bool>()) {
+    const bool json = vm["json"].as<bool>();
+    std::cout << std::setprecision(json ? 17 : 10); // JSON keeps every digit for machines
+    if (json) {
       std::cout << "{\"loglike\": " << logl << ", \"chi2\": " << chi2_total << ", \"terms\": {";
       for (std::size_t i = 0; i < terms.size(); ++i)
         std::cout << (i ? ", " : "") << "\"" << term_names[i] << "\": {\"loglike\": " << terms[i]

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   if (command == "help") return nubayes::command_help(rest);
   if (command == "info") return nubayes::command_info(rest);
   if (command == "eval") return nubayes::command_eval(rest);
+  if (command == "compare") return nubayes::command_compare(rest);
   if (command == "run") {
     // MPI only when a launcher (mpirun, srun) started us: a plain serial run then needs no
     // MPI runtime at all (faster start, and no PMIx files under resource limits).

@@ -2,6 +2,7 @@
 
 #include "posterior_summary.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <sstream>
@@ -58,6 +59,28 @@ std::string json_string(const std::string& s) {
   return out + "\"";
 }
 
+/// Row of the highest log-likelihood among the recorded points, or -1.
+long best_row(const RunFileContents& r) {
+  const auto it = r.columns.find("logl");
+  if (it == r.columns.end() || it->second.empty()) return -1;
+  const auto& l = it->second;
+  return static_cast<long>(std::max_element(l.begin(), l.end()) - l.begin());
+}
+
+void print_best_fit(const RunFileContents& r, std::ostream& out) {
+  const long row = best_row(r);
+  if (row < 0) return;
+  const auto at = [&](const std::string& column) { return r.columns.at(column)[static_cast<std::size_t>(row)]; };
+  out << std::setprecision(6) << std::defaultfloat << "best fit:     ln L = " << at("logl") << " (-2 ln L = "
+      << -2 * at("logl") << ") at";
+  for (const auto& v : r.variables)
+    if (r.columns.count(v.name)) out << " " << v.name << "=" << at(v.name);
+  out << "\n";
+  if (r.terms.size() > 1)
+    for (const auto& t : r.terms)
+      if (r.columns.count("loglike_" + t)) out << "              " << t << ": ln L = " << at("loglike_" + t) << "\n";
+}
+
 } // namespace
 
 void print_run_summary(const RunFileContents& r, std::ostream& out, std::optional<double> analytic_logz) {
@@ -79,6 +102,7 @@ void print_run_summary(const RunFileContents& r, std::ostream& out, std::optiona
     if (p < 0.01 || pc < 0.01) out << "  WARNING: constrained sampling looks biased";
     out << "\n";
   }
+  print_best_fit(r, out);
   const auto w = posterior_weights(r);
   if (w.empty() || r.rows == 0) return;
   out << "\n" << std::left << std::setw(16) << "parameter" << std::right << std::setw(13) << "mean"
@@ -109,7 +133,17 @@ void print_run_summary_json(const RunFileContents& r, std::ostream& out) {
     first = false;
   }
   for (const auto& [k, v] : r.number_attributes) out << ", " << json_string(k) << ": " << json_number(v);
-  out << ", \"rows\": " << r.rows << ", \"parameters\": {";
+  out << ", \"rows\": " << r.rows;
+  if (const long row = best_row(r); row >= 0) {
+    const auto at = [&](const std::string& c) { return json_number(r.columns.at(c)[static_cast<std::size_t>(row)]); };
+    out << ", \"best_fit\": {\"loglike\": " << at("logl");
+    for (const auto& v : r.variables)
+      if (r.columns.count(v.name)) out << ", " << json_string(v.name) << ": " << at(v.name);
+    for (const auto& t : r.terms)
+      if (r.columns.count("loglike_" + t)) out << ", " << json_string("loglike_" + t) << ": " << at("loglike_" + t);
+    out << "}";
+  }
+  out << ", \"parameters\": {";
   const auto w = posterior_weights(r);
   first = true;
   for (const auto& v : r.variables) {

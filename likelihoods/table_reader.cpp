@@ -106,7 +106,9 @@ std::string count_text(std::size_t n, const char* what) {
 
 fs::path inputs_dir() {
   if (const char* env = std::getenv("NUBAYES_INPUTS"); env != nullptr && *env != '\0') return env;
-  return NUBAYES_INPUTS_DIR;
+  // The source tree's copy while it exists (builds and tests), else the installed copy.
+  if (fs::is_directory(NUBAYES_INPUTS_DIR)) return NUBAYES_INPUTS_DIR;
+  return NUBAYES_INSTALLED_INPUTS_DIR;
 }
 
 std::vector<double> read_vector(const fs::path& path, std::size_t expected_length) {

@@ -25,7 +25,7 @@ struct Table {
 };
 
 /// The input-data directory: $NUBAYES_INPUTS if set and not empty, else the source tree's inputs/
-/// (compiled in as NUBAYES_INPUTS_DIR).
+/// (compiled in as NUBAYES_INPUTS_DIR) while it exists, else the installed share/nubayes/inputs.
 std::filesystem::path inputs_dir();
 
 /// Every number in the file, whatever the line layout; there must be exactly `expected_length`.

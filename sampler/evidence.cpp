@@ -39,11 +39,16 @@ EvidenceSummary summarize_evidence(const std::vector<double>& logwt, const std::
   EvidenceSummary s;
   s.logz = log_sum_exp(logwt);
   if (!std::isfinite(s.logz)) return s;
+  // The last rows sharing one likelihood (a final plateau) split a known mass among themselves:
+  // their own compressions move nothing.
+  std::size_t plateau_start = logwt.size();
+  while (plateau_start > 0 && logl[plateau_start - 1] == logl.back()) --plateau_start;
+  if (logwt.size() - plateau_start < 2) plateau_start = logwt.size();
   double h = 0, cumulative = 0, var = 0, sumw2 = 0;
   for (std::size_t i = 0; i < logwt.size(); ++i) {
     const double n = static_cast<double>(std::max<std::int64_t>(nlive[i], 1));
     const double remaining = std::max(0.0, 1.0 - cumulative);
-    var += remaining * remaining / (n * n);
+    if (i < plateau_start) var += remaining * remaining / (n * n);
     const double p = std::exp(logwt[i] - s.logz);
     if (p > 0) h += p * logl[i];
     cumulative += p;

@@ -15,7 +15,8 @@ struct EvidenceSummary {
 /// logwt: unnormalised log weights; logl: log-likelihoods; nlive: live points at each death.
 /// The error uses Var(ln Z) = sum_j (1 - F_{j-1})^2 / n_j^2, where F is the posterior mass
 /// accumulated before death j: the compression t_j ~ Exp(n_j) moves every later weight.
-/// For constant n it reduces to Skilling's H/n.
+/// For constant n it reduces to Skilling's H/n. Trailing rows with one shared likelihood (a
+/// final plateau, whose mass is split evenly) add no variance of their own.
 EvidenceSummary summarize_evidence(const std::vector<double>& logwt, const std::vector<double>& logl,
                                    const std::vector<std::int64_t>& nlive);
 

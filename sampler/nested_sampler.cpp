@@ -159,6 +159,17 @@ void NestedSampler::iterate() {
 void NestedSampler::finish() {
   std::sort(live_.begin(), live_.end(),
             [](const Point& a, const Point& b) { return a.logl > b.logl; });
+  if (!live_.empty() && live_.front().logl == live_.back().logl) {
+    // One plateau holds all that is left: its mass L X is known exactly, shared evenly.
+    const double n = static_cast<double>(live_.size());
+    for (const Point& p : live_) {
+      const double logwt = p.logl + log_volume_ - std::log(n);
+      record_row(p, static_cast<std::int64_t>(live_.size()), logwt);
+      logz_ = log_add_exp(logz_, logwt);
+    }
+    live_.clear();
+    log_volume_ = -std::numeric_limits<double>::infinity();
+  }
   while (!live_.empty()) kill(live_.size() - 1);
   pool_.clear();
   finished_ = true;

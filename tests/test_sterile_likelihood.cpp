@@ -104,3 +104,48 @@ TEST(Sterile3p1, ExampleConfigRunsAndWritesPerExperimentTerms) {
                                          "print(list(d.data_vars), 'sin2_2theta_mue' in p.data_vars)\" " + (dir / "s.h5").string());
   EXPECT_EQ(groups.output, "['miniboone-combined-2018'] True\n") << groups.output;
 }
+
+TEST(Sterile3p1, NullModelEvidenceIsTheLikelihoodExactlyAndCompareRanksIt) {
+  // Zero mixing: L does not depend on dm2_41 (a plateau over the whole prior), so Z = L(null)
+  // exactly and with no error; compare then gives ln B = ln Z(3+1) - ln L(null).
+  const auto dir = scratch_dir("sterile_null");
+  const std::string common = "[sampler]\nnlive = 80\n[model]\nname = sterile3p1\n[data]\nexperiments = miniboone-nu-2018\n";
+  write_file(dir / "null.ini", "[run]\noutput = " + (dir / "null.h5").string() + "\n" + common +
+                                   "[prior]\ndm2_41 = log-uniform 0.01 100\nUe4_sq = fixed 0\nUmu4_sq = fixed 0\n");
+  write_file(dir / "osc.ini", "[run]\noutput = " + (dir / "osc.h5").string() + "\n" + common);
+  ASSERT_EQ(run_nubayes("run " + (dir / "null.ini").string() + " --quiet").exit_code, 0);
+  ASSERT_EQ(run_nubayes("run " + (dir / "osc.ini").string() + " --quiet").exit_code, 0);
+  const CommandResult at = run_nubayes("eval " + (dir / "null.ini").string() + " --at dm2_41=1 --json");
+  const CommandResult info = run_nubayes("info --json " + (dir / "null.h5").string());
+  const CommandResult check = run_shell(
+      "/usr/bin/python3 -c \"import json,sys; e=json.loads(sys.argv[1]); i=json.loads(sys.argv[2]); "
+      "print(abs(e['loglike']-i['logz']) < 1e-9, i['logz_err'] == 0)\" '" + at.output + "' '" + info.output + "'");
+  EXPECT_EQ(check.output, "True True\n") << at.output << info.output;
+
+  const CommandResult table = run_nubayes("compare --json " + (dir / "osc.h5").string() + " " + (dir / "null.h5").string() +
+                                          " --reference " + (dir / "null.h5").string());
+  ASSERT_EQ(table.exit_code, 0) << table.output;
+  const CommandResult parsed = run_shell("/usr/bin/python3 -c \"import json,sys; t=json.loads(sys.argv[1]); "
+                                         "print(t[0]['lnB_vs_ref'] > 1, t[1]['kass_raftery'], round(t[0]['posterior_prob'] + t[1]['posterior_prob'], 6))\" '" +
+                                         table.output + "'");
+  EXPECT_EQ(parsed.output, "True reference 1.0\n") << table.output;
+  for (const char* format : {"", "--csv", "--markdown"})
+    EXPECT_EQ(run_nubayes(std::string("compare ") + format + " " + (dir / "osc.h5").string() + " " + (dir / "null.h5").string()).exit_code, 0);
+}
+
+TEST(Compare, RefusesRunsOnDifferentDataUnlessForced) {
+  const auto dir = scratch_dir("compare_data");
+  for (const char* exp : {"miniboone-nu-2018", "miniboone-nu-2020"})
+    write_file(dir / (std::string(exp) + ".ini"), "[run]\noutput = " + (dir / exp).string() + ".h5\n[sampler]\nnlive = 40\n[model]\nname = sterile3p1\n[data]\nexperiments = " + exp + "\n");
+  ASSERT_EQ(run_nubayes("run " + (dir / "miniboone-nu-2018.ini").string() + " --quiet").exit_code, 0);
+  ASSERT_EQ(run_nubayes("run " + (dir / "miniboone-nu-2020.ini").string() + " --quiet").exit_code, 0);
+  const std::string runs = (dir / "miniboone-nu-2018.h5").string() + " " + (dir / "miniboone-nu-2020.h5").string();
+  const CommandResult refused = run_nubayes("compare " + runs);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_EQ(line_count(refused.output), 1) << refused.output;
+  EXPECT_NE(refused.output.find("different data"), std::string::npos) << refused.output;
+  EXPECT_EQ(run_nubayes("compare --force " + runs).exit_code, 0);
+  const CommandResult missing = run_nubayes("compare " + (dir / "nope.h5").string());
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.output.find("nope.h5"), std::string::npos);
+}

@@ -1,0 +1,195 @@
+// nubayes compare: Bayes factors between runs, with errors, odds, the Kass-Raftery scale and
+// an equivalent significance.
+#include "commands.h"
+
+#include "exit_codes.h"
+#include "run_file.h"
+
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <gsl/gsl_cdf.h>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace nubayes {
+
+namespace {
+
+struct RunRow {
+  std::string path, model, datasets, method;
+  double logz = 0, logz_err = 0, best_logl = -INFINITY;
+  std::vector<std::pair<std::string, double>> best_terms;
+};
+
+RunRow load_row(const std::string& path) {
+  const RunFileContents c = read_run_file(path);
+  const auto text = [&](const char* k) {
+    const auto it = c.string_attributes.find(k);
+    return it == c.string_attributes.end() ? std::string() : it->second;
+  };
+  if (text("status") != "complete")
+    throw std::runtime_error(path + ": run is not complete (status '" + text("status") + "'); resume it first");
+  RunRow r;
+  r.path = path;
+  r.model = text("model");
+  r.datasets = text("datasets");
+  r.method = text("logz_method");
+  r.logz = c.number_attributes.at("logz");
+  r.logz_err = c.number_attributes.at("logz_err");
+  const auto& logl = c.columns.at("logl");
+  const auto best = static_cast<std::size_t>(std::max_element(logl.begin(), logl.end()) - logl.begin());
+  r.best_logl = logl[best];
+  for (const auto& t : c.terms) r.best_terms.emplace_back(t, c.columns.at("loglike_" + t)[best]);
+  return r;
+}
+
+/// Kass & Raftery (1995) on 2 ln B.
+std::string kass_raftery(double ln_b) {
+  const double two = 2 * std::abs(ln_b);
+  const char* strength = two < 2 ? "not worth more than a bare mention" : two < 6 ? "positive" : two < 10 ? "strong" : "very strong";
+  if (two < 2) return strength;
+  return std::string(strength) + (ln_b > 0 ? " for" : " against");
+}
+
+/// The significance whose p-value makes the Sellke-Bayarri-Berger bound -1/(e p ln p) equal to
+/// B (B > 1): the smallest p-value (largest sigma) compatible with that Bayes factor.
+double equivalent_sigma(double ln_b) {
+  if (ln_b <= 0) return 0;
+  // Solve -e p ln p = 1/B for p < 1/e by bisection in ln p.
+  const double target = -ln_b;
+  double lo = -700, hi = -1; // ln p
+  for (int i = 0; i < 200; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    const double value = 1 + mid + std::log(-mid); // ln(-e p ln p)
+    (value > target ? hi : lo) = mid;
+  }
+  const double p = std::exp(0.5 * (lo + hi));
+  return gsl_cdf_ugaussian_Qinv(p / 2);
+}
+
+std::string fixed(double x, int digits) {
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(digits) << x;
+  return o.str();
+}
+
+} // namespace
+
+int command_compare(const std::vector<std::string>& args) {
+  po::options_description named("nubayes compare options");
+  named.add_options()("help,h", "this help")("runs", po::value<std::vector<std::string>>()->multitoken(), "run files")(
+      "reference", po::value<std::string>(), "run file to compare against (default: highest ln Z)")(
+      "prior-odds", po::value<std::string>(), "comma-separated prior odds per run (default: all 1)")(
+      "json", po::bool_switch(), "JSON output")("csv", po::bool_switch(), "CSV output")(
+      "markdown", po::bool_switch(), "Markdown table")("force", po::bool_switch(), "compare runs on different data");
+  po::positional_options_description positional;
+  positional.add("runs", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(named).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "nubayes compare: " << e.what() << "\n";
+    return exit_code::bad_input;
+  }
+  if (vm.count("help") || !vm.count("runs")) {
+    std::cout << "usage: nubayes compare RUN.h5 RUN.h5 ... [options]\n" << named;
+    return vm.count("help") ? exit_code::ok : exit_code::bad_input;
+  }
+  try {
+    std::vector<RunRow> rows;
+    for (const auto& p : vm["runs"].as<std::vector<std::string>>()) rows.push_back(load_row(p));
+    for (const auto& r : rows)
+      if (r.datasets != rows.front().datasets && !vm["force"].as<bool>())
+        throw std::invalid_argument("runs use different data ('" + rows.front().datasets + "' in " + rows.front().path +
+                                    ", '" + r.datasets + "' in " + r.path + "); Bayes factors need the same data (--force to compare anyway)");
+    std::vector<double> prior_odds(rows.size(), 1.0);
+    if (vm.count("prior-odds")) {
+      std::istringstream in(vm["prior-odds"].as<std::string>());
+      std::size_t i = 0;
+      for (std::string item; std::getline(in, item, ','); ++i) {
+        if (i >= rows.size()) throw std::invalid_argument("--prior-odds: more values than runs");
+        prior_odds[i] = std::stod(item);
+        if (!(prior_odds[i] > 0)) throw std::invalid_argument("--prior-odds: values must be positive");
+      }
+      if (i != rows.size()) throw std::invalid_argument("--prior-odds: one value per run");
+    }
+    std::size_t ref = static_cast<std::size_t>(
+        std::max_element(rows.begin(), rows.end(), [](const RunRow& a, const RunRow& b) { return a.logz < b.logz; }) - rows.begin());
+    if (vm.count("reference")) {
+      const auto it = std::find_if(rows.begin(), rows.end(), [&](const RunRow& r) { return r.path == vm["reference"].as<std::string>(); });
+      if (it == rows.end()) throw std::invalid_argument("--reference " + vm["reference"].as<std::string>() + " is not among the runs");
+      ref = static_cast<std::size_t>(it - rows.begin());
+    }
+    // Posterior model probabilities from evidences and prior odds.
+    double max_term = -INFINITY;
+    for (std::size_t i = 0; i < rows.size(); ++i) max_term = std::max(max_term, rows[i].logz + std::log(prior_odds[i]));
+    double norm = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i) norm += std::exp(rows[i].logz + std::log(prior_odds[i]) - max_term);
+
+    const std::vector<std::string> header{"run", "model", "lnZ", "err", "lnB_vs_ref", "lnB_err", "posterior_prob",
+                                          "kass_raftery", "sigma_equiv", "best_chi2"};
+    std::vector<std::vector<std::string>> table;
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const RunRow& r = rows[i];
+      const double ln_b = r.logz - rows[ref].logz;
+      const double err = i == ref ? 0.0 : std::hypot(r.logz_err, rows[ref].logz_err);
+      const double prob = std::exp(r.logz + std::log(prior_odds[i]) - max_term) / norm;
+      table.push_back({r.path, r.model, fixed(r.logz, 3), fixed(r.logz_err, 3), fixed(ln_b, 3), fixed(err, 3), fixed(prob, 4),
+                       i == ref ? "reference" : kass_raftery(ln_b), fixed(equivalent_sigma(std::abs(ln_b)), 2),
+                       fixed(-2 * r.best_logl, 3)});
+    }
+    if (vm["json"].as<bool>()) {
+      std::cout << "[";
+      for (std::size_t i = 0; i < table.size(); ++i) {
+        std::cout << (i ? ", " : "") << "{";
+        for (std::size_t k = 0; k < header.size(); ++k)
+          std::cout << (k ? ", " : "") << "\"" << header[k] << "\": " << (k < 2 || k == 7 ? "\"" + table[i][k] + "\"" : table[i][k]);
+        std::cout << ", \"best_fit_terms\": {";
+        for (std::size_t t = 0; t < rows[i].best_terms.size(); ++t)
+          std::cout << (t ? ", " : "") << "\"" << rows[i].best_terms[t].first << "\": " << rows[i].best_terms[t].second;
+        std::cout << "}}";
+      }
+      std::cout << "]\n";
+    } else if (vm["csv"].as<bool>()) {
+      for (std::size_t k = 0; k < header.size(); ++k) std::cout << (k ? "," : "") << header[k];
+      std::cout << "\n";
+      for (const auto& row : table) {
+        for (std::size_t k = 0; k < row.size(); ++k) std::cout << (k ? "," : "") << '"' << row[k] << '"';
+        std::cout << "\n";
+      }
+    } else {
+      const bool md = vm["markdown"].as<bool>();
+      std::vector<std::size_t> width(header.size());
+      for (std::size_t k = 0; k < header.size(); ++k) {
+        width[k] = header[k].size();
+        for (const auto& row : table) width[k] = std::max(width[k], row[k].size());
+      }
+      const auto line = [&](const std::vector<std::string>& cells) {
+        for (std::size_t k = 0; k < cells.size(); ++k)
+          std::cout << (md ? "| " : k ? "  " : "") << std::left << std::setw(static_cast<int>(width[k])) << cells[k] << (md ? " " : "");
+        std::cout << (md ? "|" : "") << "\n";
+      };
+      line(header);
+      if (md) {
+        for (std::size_t k = 0; k < header.size(); ++k) std::cout << "|" << std::string(width[k] + 2, '-');
+        std::cout << "|\n";
+      }
+      for (const auto& row : table) line(row);
+      if (!md)
+        std::cout << "\nreference: " << rows[ref].path << "; data: " << rows[ref].datasets
+                  << "\nsigma_equiv: the significance whose p-value gives B at the Sellke-Bayarri-Berger bound "
+                     "B <= -1/(e p ln p)\n";
+    }
+    return exit_code::ok;
+  } catch (const std::exception& e) {
+    std::cerr << "nubayes compare: " << e.what() << "\n";
+    return exit_code::bad_input;
+  }
+}
+
+} // namespace nubayes
