@@ -132,7 +132,7 @@ int command_compare(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i < rows.size(); ++i) norm += std::exp(rows[i].logz + std::log(prior_odds[i]) - max_term);
 
     const std::vector<std::string> header{"run", "model", "lnZ", "err", "lnB_vs_ref", "lnB_err", "posterior_prob",
-                                          "kass_raftery", "sigma_equiv", "best_chi2"};
+                                          "kass_raftery", "sigma_equiv", "minus2lnL_max"};
     std::vector<std::vector<std::string>> table;
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const RunRow& r = rows[i];
