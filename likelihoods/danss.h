@@ -16,6 +16,7 @@
 
 #include <Eigen/Core>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -32,7 +33,8 @@ inline constexpr double kNeutronProtonDelta = 1.29333; ///< m_n − m_p [MeV]
 inline constexpr double kElectronMass = 0.51100;       ///< [MeV]
 /// E_ν − T, T the positron kinetic energy: E_ν = T + m_e + Δ = T + 1.804 MeV (also the threshold).
 inline constexpr double kKineticOffset = kNeutronProtonDelta + kElectronMass;
-/// E_ν − E_prompt with E_prompt = T + 2 m_e (the annihilation photons seen): E_ν = E_prompt + 0.782.
+/// E_ν − E_prompt with E_prompt = T + 2 m_e (the annihilation photons seen): E_ν = E_prompt +
+/// 0.782.
 inline constexpr double kPromptOffset = kNeutronProtonDelta - kElectronMass;
 
 /// Fractions of fissions per isotope.
@@ -55,8 +57,8 @@ struct Point {
 /// area rings × `sectors` × `layers` (midpoint rule in r², φ and z).
 std::vector<Point> cylinder_points(double radius, double height, Point centre, int rings,
                                    int sectors, int layers);
-/// Points filling a box uniformly, `per_side`³ cell centres.
-std::vector<Point> box_points(Point size, Point centre, int per_side);
+/// Points filling a box uniformly: the centres of counts[0] × counts[1] × counts[2] equal cells.
+std::vector<Point> box_points(Point size, Point centre, std::array<int, 3> counts);
 
 /// A baseline L [m] and its share of the detected flux.
 struct Baseline {
@@ -72,17 +74,21 @@ std::vector<Baseline> baseline_distribution(std::span<const Point> source,
 /// Energy resolution σ [MeV] as a function of the true visible energy [MeV].
 using Resolution = std::function<double(double)>;
 
-/// The events of each analysis bin over a uniform grid of true E_ν (trapezoid weights): spectrum ×
-/// the probability that an event of visible energy E_ν − offset is reconstructed inside the bin
-/// (Gaussian resolution integrated exactly over the bin with erf; σ = 0 means perfect resolution).
+/// The events of each analysis bin over a grid of true E_ν uniform in 1/E_ν (trapezoid weights
+/// in 1/E_ν): spectrum × the probability that an event of visible energy E_ν − offset is
+/// reconstructed inside the bin (Gaussian resolution integrated exactly over the bin with erf;
+/// σ = 0 means perfect resolution). Uniform steps in 1/E make uniform steps in L/E for every
+/// baseline, so each density deposited on an L/E or 1/E grid finer than the step is smooth.
 class BinnedSpectrum {
 public:
-  /// `lower`, `upper`: bin edges in visible energy [MeV]; `e_max` the top of the E_ν grid.
+  /// `lower`, `upper`: bin edges in visible energy [MeV]; the grid runs from the IBD threshold to
+  /// `e_max` [MeV] in steps of `inverse_step` [1/MeV] in 1/E_ν.
   BinnedSpectrum(std::span<const double> lower, std::span<const double> upper, double offset,
                  const Resolution& sigma, const FissionFractions& fractions, double e_max,
-                 double step);
+                 double inverse_step);
 
   std::size_t bins() const { return bins_; }
+  /// The E_ν nodes [MeV], increasing.
   std::span<const double> energies() const { return energies_; }
   /// Events of bin b from E_ν node i (not normalised).
   double weight(std::size_t b, std::size_t i) const { return weights_[b * energies_.size() + i]; }
@@ -94,20 +100,30 @@ private:
 };
 
 /// ⟨sin²(k u)⟩ for many probability densities of one variable u ("rows": a bin at a site) at once.
-/// Each density is stored as its masses on the hat functions of a uniform grid u_j = u0 + j h
-/// (cloud-in-cell deposits of a fine quadrature of the density). For a density that is linear
-/// between grid nodes the average is exact:
-///   ⟨cos 2ku⟩ = sinc²(kh) Σ_j M_j cos(2k u_j),  ⟨sin²(ku)⟩ = ½ (1 − ⟨cos 2ku⟩),
-/// because the Fourier transform of a hat is sinc². For smooth densities the error is O(h²) in the
-/// density, not in the phase: it stays bounded at any k and the average tends to ½ at large k.
-/// One evaluation costs one rotation-recurrence sweep over the grid and one short dot product per
-/// row (rows are trimmed to their support).
+/// Each density is stored as cloud-in-cell masses on a uniform grid u_j = u0 + j h: a fine
+/// quadrature of the density, each point shared linearly between its two grid neighbours, i.e.
+/// M_j = ∫ f(u) Λ((u − u_j)/h) du with Λ the unit hat. By Poisson summation
+///   Σ_j M_j e^{2iku_j} = φ(2k) sinc²(kh) + aliases φ(2k + 2πn/h) sinc²(kh + πn),
+/// φ the characteristic function of f, so for a density smooth on the grid scale (no aliases)
+///   ⟨cos 2ku⟩ = Σ_j M_j cos(2k u_j) / sinc²(kh),  ⟨sin²(ku)⟩ = ½ (1 − ⟨cos 2ku⟩)
+/// exactly (the particle-mesh window deconvolution). Beyond the Nyquist wavenumber, kh >= π/2,
+/// such a density is fully averaged and the result is ½. One evaluation costs one rotation-
+/// recurrence sweep over the grid and one short dot product per row (rows are trimmed to their
+/// support).
 class OscillationAverage {
 public:
   OscillationAverage(std::size_t rows, double u_min, double u_max, double step);
 
-  /// Adds `weight` at u to `row` (shared linearly between the two grid nodes around u).
-  void add(std::size_t row, double u, double weight);
+  /// Where u falls: the grid node below it and the fraction of the way to the next one.
+  struct Cell {
+    std::size_t node = 0;
+    double fraction = 0;
+  };
+  /// Throws std::out_of_range outside the grid.
+  Cell locate(double u) const;
+  /// Adds `weight` at u to `row`, shared linearly between the two grid nodes around u.
+  void add(std::size_t row, Cell cell, double weight);
+  void add(std::size_t row, double u, double weight) { add(row, locate(u), weight); }
   /// Normalises each row to unit mass and trims it to where it has mass; call once, after add().
   void finish();
 
@@ -126,14 +142,13 @@ private:
   std::vector<double> dense_; ///< rows × nodes while building; emptied by finish()
   std::vector<std::size_t> begin_, end_, offset_;
   std::vector<double> masses_; ///< each row's band, concatenated
-  mutable std::vector<double> cos_;
+  mutable std::vector<double> cos_, block_cos_, block_sin_;
 };
 
 /// A row per (site, bin) over u = L/E_ν: the bin's events from `spectrum`, spread over `baselines`
 /// of that site. Rows are site-major: row = site × bins + bin.
 OscillationAverage average_over_l_over_e(const BinnedSpectrum& spectrum,
-                                         std::span<const std::vector<Baseline>> sites,
-                                         double step);
+                                         std::span<const std::vector<Baseline>> sites, double step);
 
 /// The ratio of a measured spectrum to a prediction, χ² = (d − k r)ᵀ W (d − k r) with W the inverse
 /// covariance. With a free normalisation k the χ² is quadratic in k and its minimum is analytic:
@@ -185,29 +200,25 @@ namespace nubayes::danss {
 
 inline constexpr std::size_t kBins = 24;
 
-/// The published geometry [PLB 787 (2018) 56]: detector centre 10.7 m (top) and 12.7 m (bottom)
-/// below the centre of the core, on its axis; the VVER-1000 core a cylinder 3.7 m high and 3.2 m
-/// across; the sensitive volume a 1 m cube. Fission fractions of the 2018 fit (Kopeikin, VVER-1000
-/// mid-campaign): U235 0.56, U238 0.07, Pu239 0.31, Pu241 0.06.
+/// Geometry: detector centre 10.7 m (top) and 12.7 m (bottom) below the centre of the core
+/// [PLB 787 (2018) 56], taken on the core's axis; the VVER-1000 core a cylinder 3.7 m high and
+/// 3.2 m across with a uniform fission density (as recalled from the DANSS papers, not re-checked;
+/// Kopp et al.'s DANSS code uses 3.5 m, which moves the best-fit χ² by +0.1); the sensitive volume
+/// a 1 m cube. Fission fractions U235 0.56, U238 0.07, Pu239 0.31, Pu241 0.06 (GLoBESfit's DANSSF,
+/// Kopeikin's VVER-1000 estimate).
 inline constexpr double kTopBaseline = 10.7, kBottomBaseline = 12.7; ///< [m]
 inline constexpr double kCoreHeight = 3.7, kCoreRadius = 1.6;        ///< [m]
 inline constexpr double kDetectorSide = 1.0;                         ///< [m]
 inline constexpr reactor::FissionFractions kFissionFractions{0.56, 0.07, 0.31, 0.06};
 
-enum class Covariance {
-  full,     ///< the transcribed 24×24 inverse covariance
-  diagonal, ///< σ_i only: the paper's χ² = Σ (R_obs − k R_pred)² / σ²
-};
-
 struct Options {
   std::filesystem::path inputs = inputs_dir(); ///< the directory holding reactor/danss/
-  reactor::Normalisation normalisation;        ///< free by default
-  Covariance covariance = Covariance::full;
+  reactor::Normalisation normalisation{};      ///< free by default
   double resolution_scale = 1; ///< multiplies σ_E of the resolution table (0: perfect resolution)
 };
 
-/// Reads the [data] keys danss_normalisation (default free), danss_covariance (full) and
-/// danss_resolution_scale (1); throws OptionError naming the key.
+/// Reads the [data] keys danss_normalisation (default free) and danss_resolution_scale (default 1);
+/// throws OptionError naming the key.
 Options options_from(const ModelOptions& data);
 
 /// The bottom/top ratio and its χ².
@@ -226,8 +237,12 @@ public:
   std::string fingerprint() const;
 
 private:
+  struct Inputs; ///< the numbers read from inputs/reactor/danss/
+  Ratio(const Options& options, Inputs&& inputs);
+  static reactor::OscillationAverage build_average(const Options& options, const Inputs& inputs);
+
   Options options_;
-  RatioChi2 chi2_;
+  reactor::RatioChi2 chi2_;
   reactor::OscillationAverage average_; ///< rows: 24 top bins, then 24 bottom bins
   std::uint64_t data_hash_ = reactor::kHashSeed;
   mutable std::vector<double> sin2_, ratio_;

@@ -21,20 +21,19 @@ namespace {
 
 /// ⁵¹Cr and ³⁷Ar electron-capture lines: energy [MeV], branching ratio, and the Bahcall capture
 /// cross section of that line [1e-46 cm²]. The ⁷¹Ge production rate of a line is ∝ BR × σ, so
-/// the 427/432 keV lines, with 9 % of the decays, give only 4 % of the events.
+/// the 427/432 keV lines, with 10 % of the decays, give only 4.6 % of the events.
 struct RawLine {
   double energy, branching, cross_section;
 };
-constexpr std::array<RawLine, 4> kChromium{{{0.747, 0.8163, 60.8},
-                                            {0.752, 0.0849, 61.5},
-                                            {0.427, 0.0895, 26.7},
-                                            {0.432, 0.0093, 27.1}}};
+constexpr std::array<RawLine, 4> kChromium{
+    {{0.747, 0.8163, 60.8}, {0.752, 0.0849, 61.5}, {0.427, 0.0895, 26.7}, {0.432, 0.0093, 27.1}}};
 constexpr std::array<RawLine, 2> kArgon{{{0.811, 0.902, 70.1}, {0.813, 0.098, 70.3}}};
 constexpr std::size_t kMaxLines = 4;
 
 template <std::size_t N> std::array<Line, N> normalised(const std::array<RawLine, N>& raw) {
   double total = 0;
-  for (const auto& l : raw) total += l.branching * l.cross_section;
+  for (const auto& l : raw)
+    total += l.branching * l.cross_section;
   std::array<Line, N> out{};
   for (std::size_t i = 0; i < N; ++i)
     out[i] = {raw[i].energy, raw[i].branching * raw[i].cross_section / total};
@@ -54,8 +53,9 @@ const std::array<Line, 2> argon_lines = normalised(kArgon);
 // and height 234.5 cm; the outer zone is the cylinder minus the sphere. Wall thicknesses and
 // the source's re-entrant tube are neglected.
 
-/// Grid spacing of the distance profiles: Ω(L) varies on the scale of the detector (≳ 0.5 m),
-/// so the O(h²) interpolation error of its piecewise-linear interpolant is below 1e-5.
+/// Grid spacing of the distance profiles: Ω(L) varies on the scale of the detector (≳ 0.5 m)
+/// with √ kinks where the sphere of radius L reaches a wall, so its piecewise-linear
+/// interpolant changes ⟨cos qL⟩ by < 1e-4 (ratios by < 1e-4 sin²2θ; their errors are ≥ 0.05).
 constexpr double kGridSpacing = 0.01; // m
 
 std::size_t nodes_for(double span) {
@@ -79,8 +79,7 @@ constexpr double kBestInnerRadius = 0.665;
 DistanceProfile best_outer() {
   constexpr double radius = 1.175, height = 2.345;
   const double span = std::hypot(radius, height / 2) - kBestInnerRadius;
-  return DistanceProfile::cylinder(radius, height, height / 2, kBestInnerRadius,
-                                   nodes_for(span));
+  return DistanceProfile::cylinder(radius, height, height / 2, kBestInnerRadius, nodes_for(span));
 }
 
 DistanceProfile profile_for(std::string_view name) {
@@ -142,7 +141,8 @@ double number(std::string_view token, const fs::path& path, std::size_t line, co
 
 std::string known_names() {
   std::string out;
-  for (auto n : kMeasurementNames) out += (out.empty() ? "" : ", ") + std::string(n);
+  for (auto n : kMeasurementNames)
+    out += (out.empty() ? "" : ", ") + std::string(n);
   return out;
 }
 
@@ -154,12 +154,14 @@ Measurement parse_row(std::string_view text, const fs::path& path, std::size_t l
              " fields");
   const auto known = std::find(kMeasurementNames.begin(), kMeasurementNames.end(), f[0]);
   if (known == kMeasurementNames.end())
-    fail(path, line, "unknown experiment '" + std::string(f[0]) + "' (known: " + known_names() + ")");
+    fail(path, line,
+         "unknown experiment '" + std::string(f[0]) + "' (known: " + known_names() + ")");
   Measurement m{std::string(f[0]), source_of(f[0]), number(f[2], path, line, "R"),
                 number(f[3], path, line, "sigma")};
   if (f[1] != source_text(m.source))
-    fail(path, line, m.name + " used a " + std::string(source_text(m.source)) + " source, not '" +
-                         std::string(f[1]) + "'");
+    fail(path, line,
+         m.name + " used a " + std::string(source_text(m.source)) + " source, not '" +
+             std::string(f[1]) + "'");
   if (!(m.ratio > 0 && m.ratio < 10))
     fail(path, line, "R must lie in (0, 10), found " + std::string(f[2]));
   if (!(m.error > 0)) fail(path, line, "sigma must be > 0, found " + std::string(f[3]));
@@ -184,6 +186,13 @@ void hash_values(std::uint64_t& hash, std::initializer_list<double> values) {
       hash *= 0x100000001b3ull; // FNV-1a
     }
   }
+}
+
+/// Shortest text that reads back as the same double (for fingerprints).
+std::string shortest(double value) {
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return {buffer, result.ptr};
 }
 
 } // namespace
@@ -223,9 +232,11 @@ DistanceProfile::DistanceProfile(double l0, double h, std::vector<double> omega)
     : l0_(l0), h_(h), weights_(std::move(omega)) {
   // ∫ of the piecewise-linear interpolant: the trapezoid rule is exact for it.
   double integral = 0;
-  for (double w : weights_) integral += w;
+  for (double w : weights_)
+    integral += w;
   integral = h_ * (integral - (weights_.front() + weights_.back()) / 2);
-  for (double& w : weights_) w /= integral;
+  for (double& w : weights_)
+    w /= integral;
 }
 
 DistanceProfile DistanceProfile::cylinder(double radius, double height, double source_height,
@@ -268,8 +279,8 @@ double DistanceProfile::mean_cos(double q) const {
     c = c_next;
   }
   sum -= (weights_.front() * c_first + weights_.back() * c) / 2;
-  const double ends = sterile3p1::one_minus_sinc(t) / q *
-                      (weights_.front() * s_first - weights_.back() * s);
+  const double ends =
+      sterile3p1::one_minus_sinc(t) / q * (weights_.front() * s_first - weights_.back() * s);
   return h_ * sinc_half * sinc_half * sum - ends;
 }
 
@@ -286,7 +297,8 @@ double DistanceProfile::mean_distance() const {
 double mean_sin2(const DistanceProfile& profile, std::span<const Line> lines, double k) {
   // sin²(k L/E) = (1 − cos(2k L/E)) / 2.
   double out = 0;
-  for (const auto& line : lines) out += line.weight * (1 - profile.mean_cos(2 * k / line.energy)) / 2;
+  for (const auto& line : lines)
+    out += line.weight * (1 - profile.mean_cos(2 * k / line.energy)) / 2;
   return out;
 }
 
@@ -303,8 +315,9 @@ Gallium::Gallium(const Options& options)
     const auto it = std::find_if(measurements.begin(), measurements.end(),
                                  [&](const Measurement& m) { return m.name == name; });
     if (it == measurements.end())
-      fail(path, "no row for " + std::string(name) + " (set [data] gallium_best = false to fit "
-                 "GALLEX and SAGE only)");
+      fail(path, "no row for " + std::string(name) +
+                     " (set [data] gallium_best = false to fit "
+                     "GALLEX and SAGE only)");
     zones_.push_back({*it, profile_for(name), source_lines(it->source)});
     hash_values(data_hash_, {it->ratio, it->error});
     log_norm_ += std::log(std::sqrt(2 * std::numbers::pi) * it->error);
@@ -346,8 +359,8 @@ double Gallium::chi2(double sin2_2theta_ee, double dm2, double* best_norm) const
 std::string Gallium::fingerprint() const {
   std::ostringstream out;
   out << "gallium best=" << (include_best_ ? "true" : "false")
-      << " xsec_error=" << std::setprecision(17) << xsec_error_ << " data=" << std::hex
-      << std::setw(16) << std::setfill('0') << data_hash_;
+      << " xsec_error=" << shortest(xsec_error_) << " data=" << std::hex << std::setw(16)
+      << std::setfill('0') << data_hash_;
   return out.str();
 }
 

@@ -1,6 +1,10 @@
 #include "sterile_likelihood.h"
 
+#include "danss.h"
+#include "gallium.h"
+#include "lsnd.h"
 #include "miniboone.h"
+#include "neos.h"
 
 #include <algorithm>
 #include <cmath>
@@ -59,7 +63,17 @@ PriorSpec default_prior(const std::string& name) {
 std::string oscillation_experiments_help() {
   return "  miniboone-nu-2018, miniboone-nubar-2018, miniboone-combined-2018 (nu+nubar),\n"
          "  miniboone-nu-2020, miniboone-combined-2020: MiniBooNE nue/nuebar appearance, official\n"
-         "  release recipe (signal-dependent covariance; ln L includes ln det)\n";
+         "  release recipe (signal-dependent covariance; ln L includes ln det)\n"
+         "  lsnd: LSND DAR nuebar appearance, 11 L/E bins (Poisson, free shape normalisation,\n"
+         "  published-rate prior); [data] lsnd_resolution (true), lsnd_rate_error (6.97e-4),\n"
+         "  lsnd_norm_error (0.155)\n"
+         "  gallium: GALLEX/SAGE (+BEST) 51Cr/37Ar source ratios, nue disappearance with a common\n"
+         "  cross-section normalisation; [data] gallium_best (true), gallium_xsec_error (0.03)\n"
+         "  danss: DANSS 2018 bottom/top (12.7 m / 10.7 m) positron-spectrum ratio, 24 bins, free\n"
+         "  normalisation; [data] danss_normalisation (free), danss_resolution_scale (1)\n"
+         "  neos: NEOS / Daya Bay prompt-spectrum ratio, 60 bins, free normalisation; [data]\n"
+         "  neos_normalisation (free), neos_resolution_stochastic (0.05),\n"
+         "  neos_resolution_constant (0.12), neos_dayabay (oscillating)\n";
 }
 
 Sterile3p1Likelihood::Sterile3p1Likelihood(std::vector<std::string> names,
@@ -140,10 +154,18 @@ SterileSetup make_sterile3p1(const ModelOptions& data, const std::vector<PriorSp
       } catch (const std::runtime_error& e) {
         throw OptionError("experiments", name + ": " + e.what(), "data");
       }
+    } else if (name == "lsnd") {
+      experiments.push_back(make_lsnd_experiment(data));
+    } else if (name == "gallium") {
+      experiments.push_back(make_gallium_experiment(data));
+    } else if (name == "danss") {
+      experiments.push_back(make_danss_experiment(data));
+    } else if (name == "neos") {
+      experiments.push_back(make_neos_experiment(data));
     } else {
       throw OptionError("experiments", "unknown experiment '" + name + "' (known: miniboone-nu-2018, "
                                        "miniboone-nubar-2018, miniboone-combined-2018, miniboone-nu-2020, "
-                                       "miniboone-combined-2020)", "data");
+                                       "miniboone-combined-2020, lsnd, gallium, danss, neos)", "data");
     }
     s.datasets += (s.datasets.empty() ? "" : ",") + name;
   }

@@ -1,0 +1,23 @@
+// Every example config in inputs/examples runs (briefly) from the README's commands.
+#include "cli_helpers.h"
+
+#include <gtest/gtest.h>
+
+using namespace nubayes::testing;
+
+TEST(Examples, EveryExampleConfigRuns) {
+  const auto dir = scratch_dir("examples");
+  int seen = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(NUBAYES_SOURCE_DIR) + "/inputs/examples")) {
+    if (entry.path().extension() != ".ini") continue;
+    ++seen;
+    const std::string name = entry.path().stem().string();
+    std::string args = "run " + entry.path().string() + " --quiet --set sampler.nlive=30 --set sampler.max_calls=400 --set run.output=" +
+                       (dir / (name + ".h5")).string();
+    if (name == "plugin") args += " --set model.library=" NUBAYES_PLUGIN_DIR "/libgauss_plugin.so";
+    const CommandResult r = run_nubayes(args);
+    EXPECT_EQ(r.exit_code, 0) << name << ": " << r.output;
+    EXPECT_TRUE(std::filesystem::exists(dir / (name + ".h5"))) << name;
+  }
+  EXPECT_GE(seen, 7);
+}
