@@ -384,25 +384,13 @@ private:
   gallium::Gallium gallium_;
 };
 
-bool parse_bool(const ModelOptions& data, const std::string& key, bool fallback) {
-  const std::string text = data.text(key, fallback ? "true" : "false");
-  if (text == "true") return true;
-  if (text == "false") return false;
-  throw OptionError(key, "expected true or false, got '" + text + "'", "data");
-}
-
 } // namespace
 
 std::unique_ptr<OscillationExperiment> make_gallium_experiment(const ModelOptions& data) {
   gallium::Options options;
-  options.include_best = parse_bool(data, "gallium_best", true);
+  options.include_best = data.flag("gallium_best", true);
   options.xsec_error = data.number_in("gallium_xsec_error", 0.03, 0.0, 0.5);
-  try {
-    return std::make_unique<GalliumExperiment>(options);
-  } catch (const std::runtime_error& e) {
-    // Unreadable or malformed inputs: the message names the file and line.
-    throw OptionError("experiments", std::string("gallium: ") + e.what(), "data");
-  }
+  return build_experiment("gallium", [&] { return std::make_unique<GalliumExperiment>(options); });
 }
 
 } // namespace nubayes

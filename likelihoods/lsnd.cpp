@@ -334,28 +334,16 @@ private:
   lsnd::Lsnd lsnd_;
 };
 
-bool parse_bool(const ModelOptions& data, const std::string& key, bool fallback) {
-  const std::string text = data.text(key, fallback ? "true" : "false");
-  if (text == "true") return true;
-  if (text == "false") return false;
-  throw OptionError(key, "expected true or false, got '" + text + "'", "data");
-}
-
 } // namespace
 
 std::unique_ptr<OscillationExperiment> make_lsnd_experiment(const ModelOptions& data) {
   lsnd::Options options;
-  options.resolution = parse_bool(data, "lsnd_resolution", true);
+  options.resolution = data.flag("lsnd_resolution", true);
   options.rate_error = data.number_in("lsnd_rate_error", lsnd::kRateError, 0.0, 0.01);
   if (!(options.rate_error > 0))
     throw OptionError("lsnd_rate_error", "must be > 0 (it is the width of the rate prior)", "data");
   options.norm_error = data.number_in("lsnd_norm_error", lsnd::kNormError, 0.0, 1.0);
-  try {
-    return std::make_unique<LsndExperiment>(options);
-  } catch (const std::runtime_error& e) {
-    // Unreadable or malformed inputs: the message names the file (and line).
-    throw OptionError("experiments", std::string("lsnd: ") + e.what(), "data");
-  }
+  return build_experiment("lsnd", [&] { return std::make_unique<LsndExperiment>(options); });
 }
 
 } // namespace nubayes

@@ -45,6 +45,13 @@ long ModelOptions::integer_in(const std::string& key, long fallback, long lo, lo
   return static_cast<long>(v);
 }
 
+bool ModelOptions::flag(const std::string& key, bool fallback) const {
+  const std::string value = text(key, fallback ? "true" : "false");
+  if (value == "true") return true;
+  if (value == "false") return false;
+  throw OptionError(key, "expected true or false, got '" + value + "'", section_);
+}
+
 std::map<std::string, std::string> ModelOptions::unused() const {
   std::map<std::string, std::string> out;
   for (const auto& [k, v] : values_)

@@ -31,6 +31,8 @@ public:
   /// A number that must lie in [lo, hi].
   double number_in(const std::string& key, double fallback, double lo, double hi) const;
   long integer_in(const std::string& key, long fallback, long lo, long hi) const;
+  /// `true` or `false`.
+  bool flag(const std::string& key, bool fallback) const;
 
   /// Keys that were never read.
   std::map<std::string, std::string> unused() const;

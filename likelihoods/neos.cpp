@@ -305,31 +305,10 @@ std::string Ratio::fingerprint() const {
 
 namespace nubayes {
 
-namespace {
-
-class NeosExperiment : public OscillationExperiment {
-public:
-  explicit NeosExperiment(const neos::Options& options) : ratio_(options) {}
-  std::string name() const override { return "neos"; }
-  double loglike(const sterile3p1::Params& p, double& chi2) const override {
-    chi2 = ratio_.chi2(p);
-    return -0.5 * chi2;
-  }
-  std::string fingerprint() const override { return ratio_.fingerprint(); }
-
-private:
-  neos::Ratio ratio_;
-};
-
-} // namespace
 
 std::unique_ptr<OscillationExperiment> make_neos_experiment(const ModelOptions& data) {
   const neos::Options options = neos::options_from(data);
-  try {
-    return std::make_unique<NeosExperiment>(options);
-  } catch (const std::runtime_error& e) {
-    throw OptionError("experiments", std::string("neos: ") + e.what(), "data");
-  }
+  return build_experiment("neos", [&] { return std::make_unique<Chi2Experiment<neos::Ratio>>("neos", options); });
 }
 
 } // namespace nubayes

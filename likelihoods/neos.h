@@ -13,7 +13,9 @@
 // For Δm² ≳ 1 eV² the Daya Bay factor is 1 − sin²2θ/2 in every bin and cancels in k.
 //
 // Not thread-safe: evaluations reuse mutable scratch buffers (one object per thread/rank).
-#include "danss.h"
+#include "model_options.h"
+#include "sterile_likelihood.h"
+#include "reactor.h"
 
 #include <array>
 #include <cstddef>

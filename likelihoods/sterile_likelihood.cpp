@@ -149,11 +149,7 @@ SterileSetup make_sterile3p1(const ModelOptions& data, const std::vector<PriorSp
         throw OptionError("experiments", "unknown experiment '" + name + "'", "data");
       }
       o.range = range;
-      try {
-        experiments.push_back(std::make_unique<MiniBooNEExperiment>(name, o));
-      } catch (const std::runtime_error& e) {
-        throw OptionError("experiments", name + ": " + e.what(), "data");
-      }
+      experiments.push_back(build_experiment(name, [&] { return std::make_unique<MiniBooNEExperiment>(name, o); }));
     } else if (name == "lsnd") {
       experiments.push_back(make_lsnd_experiment(data));
     } else if (name == "gallium") {

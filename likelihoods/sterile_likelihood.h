@@ -8,6 +8,7 @@
 #include "sterile3p1.h"
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,37 @@ public:
   virtual double loglike(const sterile3p1::Params& p, double& chi2) const = 0;
   virtual std::string fingerprint() const = 0;
 };
+
+/// An experiment whose model object gives a χ² (Gaussian data): ln L = −χ²/2.
+template <class Chi2Model>
+class Chi2Experiment : public OscillationExperiment {
+public:
+  template <class Options>
+  Chi2Experiment(std::string name, const Options& options) : name_(std::move(name)), model_(options) {}
+  std::string name() const override { return name_; }
+  double loglike(const sterile3p1::Params& p, double& chi2) const override {
+    chi2 = model_.chi2(p);
+    return -0.5 * chi2;
+  }
+  std::string fingerprint() const override { return model_.fingerprint(); }
+
+private:
+  std::string name_;
+  Chi2Model model_;
+};
+
+/// Runs `build` (which reads data files); a file error becomes an OptionError on
+/// [data] experiments that names the experiment, the file and the line.
+template <class Build>
+std::unique_ptr<OscillationExperiment> build_experiment(const std::string& name, Build build) {
+  try {
+    return build();
+  } catch (const OptionError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    throw OptionError("experiments", name + ": " + e.what(), "data");
+  }
+}
 
 /// Experiment names `[data] experiments` accepts, with a line of description each.
 std::string oscillation_experiments_help();
