@@ -159,7 +159,13 @@ RunOutcome run_nested(const Problem& problem, const NestedOptions& options,
   }
 
   Checkpointer checkpointer(settings, comm);
-  ProgressReporter progress(comm.is_root() && !settings.quiet);
+  ProgressSettings progress_settings;
+  progress_settings.to_stderr = comm.is_root() && !settings.quiet;
+  if (comm.is_root()) progress_settings.tsv_path = settings.output + ".progress.tsv";
+  progress_settings.append = mode == StartMode::from_checkpoint;
+  progress_settings.nlive = options.nlive;
+  progress_settings.dlogz = options.dlogz;
+  ProgressReporter progress(progress_settings);
   SampleRows pending;
   constexpr std::size_t rows_per_append = 1000;
   while (!sampler.done()) {

@@ -62,6 +62,10 @@ TEST(CliRun, RunPrintsSummaryAndInfoReadsIt) {
   ASSERT_EQ(info.exit_code, 0) << info.output;
   for (const char* s : {"ln Z:", "information:", "calls", "68% interval", "95% interval", "x3", "KS p-value"})
     EXPECT_NE(info.output.find(s), std::string::npos) << s << " missing in " << info.output;
+  // The machine-readable progress file beside the run file: a header and at least one row.
+  const std::string tsv = read_file(dir / "run.h5.progress.tsv");
+  EXPECT_EQ(tsv.rfind("time_s\titeration\tcalls\tlogz\tremaining_dlogz\tefficiency\tcalls_per_s\teta_s\tmethod\n", 0), 0u) << tsv;
+  EXPECT_GE(line_count(tsv), 2);
   const CommandResult json = run_nubayes("info --json " + (dir / "run.h5").string());
   ASSERT_EQ(json.exit_code, 0);
   const CommandResult parsed = run_shell("echo '" + json.output + "' | " + python +

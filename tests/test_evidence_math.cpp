@@ -1,6 +1,7 @@
 // Evidence bookkeeping, resampling, KS test and weighted quantiles on cases with known answers.
 #include "evidence.h"
 #include "posterior_summary.h"
+#include "progress.h"
 #include "rng.h"
 
 #include <cmath>
@@ -72,4 +73,14 @@ TEST(Rng, StreamsAreKeyedByTaskNotOrder) {
   EXPECT_NE(x, c());
   EXPECT_NE(x, d());
   EXPECT_NE(x, e());
+}
+
+TEST(Progress, IterationsLeftFollowTheRemainingEvidence) {
+  // Done once the remaining ln(1 + L_max X / Z) is below dlogz; far from it, about
+  // nlive * (ln(L_max X / Z) - ln(e^dlogz - 1)) iterations remain.
+  EXPECT_EQ(ProgressReporter::iterations_left(0.5, 0.5, 500), 0.0);
+  EXPECT_EQ(ProgressReporter::iterations_left(0.1, 0.5, 500), 0.0);
+  EXPECT_NEAR(ProgressReporter::iterations_left(20.0, 0.5, 500),
+              500 * (std::log(std::expm1(20.0)) - std::log(std::expm1(0.5))), 1e-8);
+  EXPECT_NEAR(ProgressReporter::iterations_left(20.0, 0.5, 500), 500 * (20.0 - std::log(std::expm1(0.5))), 1e-5);
 }
