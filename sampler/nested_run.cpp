@@ -185,6 +185,7 @@ RunOutcome run_nested(const Problem& problem, const NestedOptions& options,
     }
     progress.maybe_report(sampler.progress());
   }
+  progress.report(sampler.progress());
   if (!sampler.finished()) sampler.finish();
   append_rows(pending, sampler.take_rows());
   checkpointer.write(sampler, file, pending);

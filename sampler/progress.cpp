@@ -22,16 +22,19 @@ double ProgressReporter::iterations_left(double remaining, double dlogz, std::si
 }
 
 void ProgressReporter::maybe_report(const NestedProgress& p) {
+  const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_).count();
+  if (since >= settings_.interval_seconds) report(p);
+}
+
+void ProgressReporter::report(const NestedProgress& p) {
   if (!settings_.to_stderr && !tsv_) return;
   const auto now = std::chrono::steady_clock::now();
   const double since = std::chrono::duration<double>(now - last_).count();
-  if (since < settings_.interval_seconds && !first_) return;
-  first_ = false;
   const double rate = static_cast<double>(p.nlike - calls_at_last_) / std::max(since, 1e-9);
   const double it_rate = static_cast<double>(p.iteration - iteration_at_last_) / std::max(since, 1e-9);
   const double eta = it_rate > 0 ? iterations_left(p.remaining, settings_.dlogz, settings_.nlive) / it_rate : std::nan("");
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  if (settings_.to_stderr && p.iteration > 0) {
+  if (settings_.to_stderr) {
     std::fprintf(stderr,
                  "nubayes: it %llu | calls %llu | eff %.1f%% | lnZ %.3f | remaining dlnZ %.3f | "
                  "%.0f calls/s | eta %.0f s | %s\n",

@@ -23,6 +23,8 @@ public:
   explicit ProgressReporter(const ProgressSettings& settings);
   /// Reports if the interval has passed since the last report.
   void maybe_report(const NestedProgress& p);
+  /// Reports now (the run's last line).
+  void report(const NestedProgress& p);
 
   /// Iterations still needed, from the remaining evidence: the run stops once
   /// L_max X / Z < e^dlogz - 1, and ln X falls by 1/nlive per iteration (L_max still grows, so
@@ -34,7 +36,6 @@ private:
   std::ofstream tsv_;
   std::chrono::steady_clock::time_point start_, last_;
   std::uint64_t calls_at_last_ = 0, iteration_at_last_ = 0;
-  bool first_ = true;
 };
 
 } // namespace nubayes
