@@ -5,6 +5,7 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
+#include <numeric>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -388,19 +389,19 @@ void EnsembleSampler::set_state(EnsembleState state) {
   state_ = std::move(state);
 }
 
-void EnsembleSampler::update_half(std::size_t half) {
+void EnsembleSampler::update_half(const std::vector<std::size_t>& order, std::size_t half) {
   const std::size_t d = problem_.ndim(), m = nwalkers_ / 2;
   const std::size_t first = half * m, other = (1 - half) * m;
   const double a = options_.stretch;
   const std::uint64_t t = state_.step + 1;
   std::vector<double> proposals(m * d), log_factor(m), acc_uniform(m);
   for (std::size_t i = 0; i < m; ++i) {
-    const std::size_t k = first + i;
+    const std::size_t k = order[first + i];
     Rng rng = task_rng(options_.seed, McmcTask::ensemble_step, k, t);
     // z ~ g(z) ∝ 1/sqrt(z) on [1/a, a] (Goodman & Weare 2010, eq. 9).
     const double r = rng.uniform();
     const double z = ((a - 1.0) * r + 1.0) * ((a - 1.0) * r + 1.0) / a;
-    const std::size_t j = other + static_cast<std::size_t>(rng.below(m));
+    const std::size_t j = order[other + static_cast<std::size_t>(rng.below(m))];
     for (std::size_t q = 0; q < d; ++q) {
       const double xj = state_.u[j * d + q];
       proposals[i * d + q] = xj + z * (state_.u[k * d + q] - xj);
@@ -410,7 +411,7 @@ void EnsembleSampler::update_half(std::size_t half) {
   }
   const std::vector<double> logl = evaluate_batch(problem_, comm_, proposals, d, state_.nlike);
   for (std::size_t i = 0; i < m; ++i) {
-    const std::size_t k = first + i;
+    const std::size_t k = order[first + i];
     const bool accept = metropolis_accept(log_factor[i] + logl[i] - state_.logl[k], acc_uniform[i]);
     if (accept) {
       std::copy_n(proposals.begin() + static_cast<std::ptrdiff_t>(i * d), d,
@@ -424,8 +425,14 @@ void EnsembleSampler::update_half(std::size_t half) {
 
 void EnsembleSampler::step() {
   if (!state_.initialized) throw std::logic_error("EnsembleSampler::step before initialize");
-  update_half(0);
-  update_half(1);
+  // The two halves are re-drawn at random every step (as emcee's red-blue move does): fixed
+  // halves mix more slowly. The permutation's stream is keyed by the step, so no state is added.
+  std::vector<std::size_t> order(nwalkers_);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  Rng shuffle = task_rng(options_.seed, McmcTask::ensemble_step, nwalkers_, state_.step + 1);
+  for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[shuffle.below(i)]);
+  update_half(order, 0);
+  update_half(order, 1);
   ++state_.step;
 }
 

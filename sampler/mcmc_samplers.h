@@ -132,7 +132,7 @@ public:
   std::size_t nwalkers() const { return nwalkers_; }
 
 private:
-  void update_half(std::size_t half);
+  void update_half(const std::vector<std::size_t>& order, std::size_t half);
 
   const Problem& problem_;
   McmcOptions options_;
