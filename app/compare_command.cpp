@@ -1,6 +1,7 @@
 // nubayes compare: Bayes factors between runs, with errors, odds, the Kass-Raftery scale and
 // an equivalent significance.
 #include "commands.h"
+#include "text_format.h"
 
 #include "exit_codes.h"
 #include "run_file.h"
@@ -69,12 +70,6 @@ double equivalent_sigma(double ln_b) {
   }
   const double p = std::exp(0.5 * (lo + hi));
   return gsl_cdf_ugaussian_Qinv(p / 2);
-}
-
-std::string fixed(double x, int digits) {
-  std::ostringstream o;
-  o << std::fixed << std::setprecision(digits) << x;
-  return o.str();
 }
 
 } // namespace

@@ -4,6 +4,7 @@
 // distributed as chi2 with as many degrees of freedom as parameters A and B share. Only the
 // compatibility of the data sets enters, not how well each fits on its own.
 #include "commands.h"
+#include "text_format.h"
 
 #include "exit_codes.h"
 #include "parse_number.h"
@@ -203,28 +204,6 @@ PgRun load_run(const std::string& path, bool polish) {
     for (std::size_t i = 0; i < theta.size(); ++i) r.best[i].second = theta[i];
   }
   return r;
-}
-
-std::string fixed(double x, int digits) {
-  std::ostringstream out;
-  out << std::fixed << std::setprecision(digits) << x;
-  return out.str();
-}
-
-std::string json_number(double x) {
-  if (!std::isfinite(x)) return "null";
-  std::ostringstream out;
-  out << std::setprecision(17) << x;
-  return out.str();
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
 }
 
 } // namespace

@@ -1,4 +1,5 @@
 #include "run_summary.h"
+#include "text_format.h"
 
 #include "posterior_summary.h"
 
@@ -39,24 +40,6 @@ std::string interval(double lo, double hi) {
   std::ostringstream out;
   out << std::setprecision(5) << "[" << lo << ", " << hi << "]";
   return out.str();
-}
-
-std::string json_number(double x) {
-  if (!std::isfinite(x)) return "null";
-  std::ostringstream out;
-  out << std::setprecision(17) << x;
-  return out.str();
-}
-
-std::string json_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += c;
-    else if (c == '\n') out += "\\n";
-    else if (static_cast<unsigned char>(c) < 0x20) out += ' ';
-    else out += c;
-  }
-  return out + "\"";
 }
 
 /// Row of the highest log-likelihood among the recorded points, or -1.
