@@ -3,9 +3,16 @@
 // tests) it behaves as a single rank, so the same sampler code runs in both.
 #include <mpi.h>
 
+#include <stdexcept>
 #include <vector>
 
 namespace nubayes {
+
+/// Another rank's likelihood failed; that rank reports the reason.
+class PeerFailure : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
 
 /// True if an MPI launcher (mpirun, mpiexec, srun --mpi=pmix) started this process.
 bool launched_by_mpi();

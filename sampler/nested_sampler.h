@@ -38,12 +38,6 @@ struct NestedOptions {
 /// Flags that any rank can raise; after the next round every rank sees the OR of them.
 enum ControlFlag : unsigned { checkpoint_requested = 1u, stop_requested = 2u };
 
-/// Another rank's likelihood failed; that rank reports the reason.
-class PeerFailure : public std::runtime_error {
-public:
-  using std::runtime_error::runtime_error;
-};
-
 struct NestedProgress {
   std::uint64_t iteration = 0;
   std::uint64_t nlike = 0;
