@@ -70,7 +70,7 @@ namespace nubayes {
 
 struct PtOptions {
   std::uint64_t seed = 1;
-  std::size_t nladders = 4;         ///< independent ladders (>= 1; >= 2 for the between-ladder error)
+  std::size_t nladders = 8;         ///< independent ladders; 8 keeps the TI error calibrated (4 gave rms pulls of 1.36 over 30 seeds)
   std::size_t ntemps = 0;           ///< rungs K per ladder; 0 = default_temperatures(d, beta_min)
   double beta_min = 1e-6;           ///< hottest rung's β (fixed)
   std::size_t burn = 2000;          ///< steps discarded by run_parallel_tempering(); the ladder adapts only then
