@@ -287,9 +287,7 @@ void Ratio::predict(const sterile3p1::Params& p, std::span<double> ratio) const 
 
 double Ratio::chi2(const sterile3p1::Params& p, double* norm) const {
   predict(p, ratio_);
-  if (options_.normalisation.free) return chi2_.free_norm(ratio_, norm);
-  if (norm) *norm = options_.normalisation.value;
-  return chi2_.fixed_norm(ratio_, options_.normalisation.value);
+  return chi2_.at(ratio_, options_.normalisation, norm);
 }
 
 std::string Ratio::fingerprint() const {
@@ -304,7 +302,6 @@ std::string Ratio::fingerprint() const {
 } // namespace nubayes::neos
 
 namespace nubayes {
-
 
 std::unique_ptr<OscillationExperiment> make_neos_experiment(const ModelOptions& data) {
   const neos::Options options = neos::options_from(data);

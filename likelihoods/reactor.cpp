@@ -327,6 +327,13 @@ double RatioChi2::free_norm(std::span<const double> prediction, double* norm) co
   return std::max(0.0, dwd_ - rwd * rwd / rwr);
 }
 
+double RatioChi2::at(std::span<const double> prediction, const Normalisation& normalisation,
+                     double* norm) const {
+  if (normalisation.free) return free_norm(prediction, norm);
+  if (norm) *norm = normalisation.value;
+  return fixed_norm(prediction, normalisation.value);
+}
+
 double RatioChi2::fixed_norm(std::span<const double> prediction, double norm) const {
   if (prediction.size() != data_.size()) throw std::invalid_argument("RatioChi2: wrong size");
   for (std::size_t i = 0; i < prediction.size(); ++i)

@@ -145,23 +145,6 @@ OscillationAverage average_over_l_over_e(const BinnedSpectrum& spectrum,
 /// The ratio of a measured spectrum to a prediction, χ² = (d − k r)ᵀ W (d − k r) with W the inverse
 /// covariance. With a free normalisation k the χ² is quadratic in k and its minimum is analytic:
 /// k̂ = rᵀWd / rᵀWr, χ²_min = dᵀWd − (rᵀWd)² / rᵀWr.
-class RatioChi2 {
-public:
-  RatioChi2(std::vector<double> data, Eigen::MatrixXd inverse_covariance);
-  std::size_t size() const { return data_.size(); }
-  std::span<const double> data() const { return data_; }
-  /// χ² minimised over k (k̂ written to *norm when given); +inf when rᵀWr <= 0 or r is not finite.
-  double free_norm(std::span<const double> prediction, double* norm = nullptr) const;
-  double fixed_norm(std::span<const double> prediction, double norm) const;
-
-private:
-  std::vector<double> data_;
-  Eigen::MatrixXd w_;
-  Eigen::VectorXd wd_;
-  double dwd_ = 0;
-  mutable Eigen::VectorXd r_, wr_;
-};
-
 /// The normalisation of a ratio: free (fitted at every point, the default) or fixed.
 struct Normalisation {
   bool free = true;
@@ -170,6 +153,25 @@ struct Normalisation {
 };
 /// "free" or a positive number; throws std::invalid_argument otherwise.
 Normalisation parse_normalisation(const std::string& text);
+
+class RatioChi2 {
+public:
+  RatioChi2(std::vector<double> data, Eigen::MatrixXd inverse_covariance);
+  std::size_t size() const { return data_.size(); }
+  std::span<const double> data() const { return data_; }
+  /// χ² minimised over k (k̂ written to *norm when given); +inf when rᵀWr <= 0 or r is not finite.
+  double free_norm(std::span<const double> prediction, double* norm = nullptr) const;
+  double fixed_norm(std::span<const double> prediction, double norm) const;
+  /// χ² at `normalisation`: fitted when free, else fixed (the k used written to *norm).
+  double at(std::span<const double> prediction, const Normalisation& normalisation, double* norm = nullptr) const;
+
+private:
+  std::vector<double> data_;
+  Eigen::MatrixXd w_;
+  Eigen::VectorXd wd_;
+  double dwd_ = 0;
+  mutable Eigen::VectorXd r_, wr_;
+};
 
 /// A transcribed ratio table: bin edges, ratio and σ (columns lo hi ratio sigma), `bins` rows.
 struct RatioTable {

@@ -84,20 +84,9 @@ class CorrelatedGauss : public TestProblem {
 public:
   CorrelatedGauss(std::size_t ndim, double condition, CallCost cost)
       : TestProblem("corr-gauss", options_text(ndim, "condition", condition), cost) {
-    const auto d = static_cast<Eigen::Index>(ndim);
-    // Eigenvalues log-spaced from 1e-2 down to 1e-2/condition; a fixed random rotation (QR of
-    // a seeded Gaussian matrix) so that the correlations are not axis-aligned.
-    Eigen::VectorXd lambda(d);
-    for (Eigen::Index i = 0; i < d; ++i)
-      lambda[i] = 1e-2 * std::pow(condition, -(d > 1 ? double(i) / double(d - 1) : 0.0));
-    Rng rng(20240601, StreamPurpose::user, ndim);
-    Eigen::MatrixXd g(d, d);
-    for (Eigen::Index i = 0; i < d; ++i)
-      for (Eigen::Index j = 0; j < d; ++j) g(i, j) = rng.normal();
-    Eigen::HouseholderQR<Eigen::MatrixXd> qr(g);
-    Eigen::MatrixXd rot = qr.householderQ();
-    precision_ = rot * lambda.cwiseInverse().asDiagonal() * rot.transpose();
-    norm_ = -0.5 * (static_cast<double>(d) * std::log(2 * pi) + lambda.array().log().sum());
+    const CorrGaussShape shape = corr_gauss_shape(ndim, condition);
+    precision_ = shape.rotation * shape.eigenvalues.cwiseInverse().asDiagonal() * shape.rotation.transpose();
+    norm_ = -0.5 * (static_cast<double>(ndim) * std::log(2 * pi) + shape.eigenvalues.array().log().sum());
   }
   double loglike(std::span<const double> x) const override {
     const Eigen::Map<const Eigen::VectorXd> v(x.data(), static_cast<Eigen::Index>(x.size()));
@@ -169,6 +158,21 @@ std::vector<PriorSpec> box_priors(std::size_t ndim, double lo, double hi, const 
 }
 
 } // namespace
+
+CorrGaussShape corr_gauss_shape(std::size_t ndim, double condition) {
+  const auto d = static_cast<Eigen::Index>(ndim);
+  // Eigenvalues log-spaced from 1e-2 down to 1e-2/condition; a fixed random rotation (QR of a
+  // seeded Gaussian matrix) so that the correlations are not axis-aligned.
+  Eigen::VectorXd lambda(d);
+  for (Eigen::Index i = 0; i < d; ++i)
+    lambda[i] = 1e-2 * std::pow(condition, -(d > 1 ? double(i) / double(d - 1) : 0.0));
+  Rng rng(20240601, StreamPurpose::user, ndim);
+  Eigen::MatrixXd g(d, d);
+  for (Eigen::Index i = 0; i < d; ++i)
+    for (Eigen::Index j = 0; j < d; ++j) g(i, j) = rng.normal();
+  Eigen::HouseholderQR<Eigen::MatrixXd> qr(g);
+  return {lambda, qr.householderQ()};
+}
 
 std::vector<std::string> test_problem_names() {
   return {"gauss", "corr-gauss", "shells", "eggbox", "rosenbrock", "plateau"};

@@ -6,6 +6,8 @@
 #include "model_options.h"
 #include "prior.h"
 
+#include <Eigen/Dense>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +21,14 @@ struct TestProblemSetup {
   std::optional<double> analytic_logz; ///< for that prior
   std::string description;
 };
+
+/// corr-gauss's covariance R diag(lambda) R^T: lambda log-spaced from 1e-2 to 1e-2/condition,
+/// R a fixed seeded rotation (tests compare posteriors against it).
+struct CorrGaussShape {
+  Eigen::VectorXd eigenvalues;
+  Eigen::MatrixXd rotation;
+};
+CorrGaussShape corr_gauss_shape(std::size_t ndim, double condition);
 
 /// Names of the built-in problems.
 std::vector<std::string> test_problem_names();

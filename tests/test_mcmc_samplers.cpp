@@ -8,6 +8,7 @@
 // parameter must lie within 5 sigma / sqrt(ESS_x) of the truth, and its sd within
 // 5 sigma / sqrt(2 ESS_{(x-mu)^2}) (the sd of a Gaussian sample sd, with the ESS of (x - mu)^2).
 #include "mcmc_diagnostics.h"
+#include "problem_fixture.h"
 #include "mcmc_samplers.h"
 #include "rng.h"
 #include "test_problems.h"
@@ -29,28 +30,12 @@ namespace {
 
 enum class Kind { am, ensemble };
 
-struct ProblemFixture {
-  TestProblemSetup setup;
-  PriorSpace prior;
-  Problem problem;
-  explicit ProblemFixture(const std::string& name, std::map<std::string, std::string> opts)
-      : setup(make_test_problem(name, ModelOptions(std::move(opts)))), prior(setup.priors),
-        problem(prior, *setup.likelihood, name) {}
-};
+using nubayes::testing::ProblemFixture;
 
-/// The covariance of corr-gauss (a copy of its construction in likelihoods/test_problems.cpp).
+/// The covariance of corr-gauss.
 Eigen::MatrixXd corr_gauss_covariance(std::size_t ndim, double condition) {
-  const auto d = static_cast<Eigen::Index>(ndim);
-  Eigen::VectorXd lambda(d);
-  for (Eigen::Index i = 0; i < d; ++i)
-    lambda[i] = 1e-2 * std::pow(condition, -(d > 1 ? double(i) / double(d - 1) : 0.0));
-  Rng rng(20240601, StreamPurpose::user, ndim);
-  Eigen::MatrixXd g(d, d);
-  for (Eigen::Index i = 0; i < d; ++i)
-    for (Eigen::Index j = 0; j < d; ++j) g(i, j) = rng.normal();
-  Eigen::HouseholderQR<Eigen::MatrixXd> qr(g);
-  Eigen::MatrixXd rot = qr.householderQ();
-  return rot * lambda.asDiagonal() * rot.transpose();
+  const CorrGaussShape shape = corr_gauss_shape(ndim, condition);
+  return shape.rotation * shape.eigenvalues.asDiagonal() * shape.rotation.transpose();
 }
 
 McmcResult run(Kind kind, const Problem& problem, const McmcOptions& o) {

@@ -3,6 +3,7 @@
 // within ESS-based tolerances, equalised swap acceptance after ladder adaptation, bit-exact
 // continuation from a saved state, and determinism. Tolerances come from the reported errors.
 #include "mcmc_diagnostics.h"
+#include "problem_fixture.h"
 #include "parallel_tempering.h"
 #include "test_problems.h"
 
@@ -19,14 +20,7 @@ using namespace nubayes;
 
 namespace {
 
-struct ProblemFixture {
-  TestProblemSetup setup;
-  PriorSpace prior;
-  Problem problem;
-  explicit ProblemFixture(const std::string& name, std::map<std::string, std::string> opts)
-      : setup(make_test_problem(name, ModelOptions(std::move(opts)))), prior(setup.priors),
-        problem(prior, *setup.likelihood, name) {}
-};
+using nubayes::testing::ProblemFixture;
 
 void report(const std::string& label, const PtResult& r, double truth) {
   const PtEvidence& e = r.evidence;
