@@ -2,6 +2,7 @@
 // a grid scan against the published one (§10.2), the reactor averaging machinery against direct
 // quadrature, the input checks and the [data] options.
 #include "danss.h"
+#include "inputs_copy.h"
 #include "model_options.h"
 #include "sterile3p1.h"
 
@@ -228,43 +229,14 @@ TEST(ReactorAverage, IbdSpectrumAndChi2Algebra) {
 
 namespace {
 
-/// A scratch copy of inputs/reactor/danss/, removed at the end of each test.
-class DanssInputs : public ::testing::Test {
+/// A scratch copy of inputs/reactor/danss/.
+class DanssInputs : public nubayes::testing::InputsCopy {
 protected:
-  fs::path root =
-      fs::temp_directory_path() /
-      ("nubayes_danss_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
-       ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  fs::path dir = root / "reactor" / "danss";
-  void SetUp() override {
-    fs::create_directories(dir);
-    for (const auto& f : fs::directory_iterator(kInputs / "reactor" / "danss"))
-      fs::copy_file(f.path(), dir / f.path().filename());
-    for (const auto& f : fs::directory_iterator(dir))
-      fs::permissions(f.path(), fs::perms::owner_write, fs::perm_options::add);
-  }
-  void TearDown() override { fs::remove_all(root); }
-
-  /// Replaces line `n` (1-based) of `file` by `text`.
-  void edit_line(const std::string& file, int n, const std::string& text) {
-    std::ifstream in(dir / file);
-    std::string line, out;
-    for (int i = 1; std::getline(in, line); ++i)
-      out += (i == n ? text : line) + "\n";
-    in.close();
-    std::ofstream(dir / file) << out;
-  }
+  DanssInputs() : InputsCopy("reactor/danss") {}
+  void load() const override { danss::Ratio(danss::Options{.inputs = root}); }
   /// Expects loading to fail with one line naming `file` and containing `needle`.
   void expect_rejected(const std::string& file, const std::string& needle) {
-    try {
-      danss::Ratio(danss::Options{.inputs = root});
-      ADD_FAILURE() << "no exception";
-    } catch (const std::runtime_error& e) {
-      const std::string message = e.what();
-      EXPECT_EQ(message.find('\n'), std::string::npos) << message;
-      EXPECT_NE(message.find((dir / file).string()), std::string::npos) << message;
-      EXPECT_NE(message.find(needle), std::string::npos) << message;
-    }
+    expect_load_error({(dir / file).string(), needle});
   }
 };
 
