@@ -2,6 +2,7 @@
 
 #include "communicator.h"
 #include "exit_codes.h"
+#include "mcmc_run.h"
 #include "nested_run.h"
 #include "parse_number.h"
 #include "run_config.h"
@@ -124,14 +125,24 @@ int command_run(const std::vector<std::string>& args) {
     settings.quiet = vm["quiet"].as<bool>();
     settings.fingerprint = rc.fingerprint;
     settings.layout = layout_for(rc);
-    settings.attributes = {"nested", rc.model, rc.problem.datasets, NUBAYES_GIT_COMMIT, rc.resolved_text,
+    settings.attributes = {rc.sampler_kind, rc.model, rc.problem.datasets, NUBAYES_GIT_COMMIT, rc.resolved_text,
                            static_cast<std::int64_t>(rc.seed), comm.size()};
 
     const auto start = std::chrono::steady_clock::now();
-    const RunOutcome outcome = run_nested(problem, rc.nested, settings, comm);
+    int code = exit_code::ok;
+    bool was_complete = false;
+    if (rc.sampler_kind == "mcmc") {
+      const McmcOutcome outcome = run_mcmc(problem, rc.mcmc, settings, comm);
+      code = outcome.exit_code;
+      was_complete = outcome.was_complete;
+    } else {
+      const RunOutcome outcome = run_nested(problem, rc.nested, settings, comm);
+      code = outcome.exit_code;
+      was_complete = outcome.was_complete;
+    }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (outcome.exit_code != exit_code::ok || !comm.is_root()) return outcome.exit_code;
-    if (outcome.was_complete) std::cout << "nubayes: " << rc.output << " is already complete; nothing to do\n";
+    if (code != exit_code::ok || !comm.is_root()) return code;
+    if (was_complete) std::cout << "nubayes: " << rc.output << " is already complete; nothing to do\n";
     print_run_summary(read_run_file(rc.output), std::cout, rc.problem.analytic_logz);
     std::cout << std::fixed << std::setprecision(2) << "wall time:    " << seconds << " s on " << comm.size()
               << " rank(s); output " << rc.output << "\n";

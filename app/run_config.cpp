@@ -22,15 +22,35 @@ constexpr KeyDoc fixed_keys[] = {
     {"run", "output", "run.h5", "run file (HDF5); the checkpoint is OUTPUT.ckpt beside it"},
     {"run", "seed", "1", "master random seed; same config, seed and rank count = identical output"},
     {"run", "checkpoint_every", "600", "seconds between checkpoints (also on SIGTERM/SIGUSR1)"},
-    {"sampler", "kind", "nested", "nested (evidence and posterior)"},
-    {"sampler", "nlive", "500", "number of live points"},
-    {"sampler", "method", "auto", "auto | region | slice: how replacements are drawn (auto: region "
+    {"sampler", "kind", "nested", "nested (evidence and posterior) | mcmc (posterior; evidence with algorithm = tempered)"},
+    {"sampler", "nlive", "500", "nested: number of live points"},
+    {"sampler", "method", "auto", "nested: auto | region | slice: how replacements are drawn (auto: region "
                                   "sampling while it is cheaper than slice sampling)"},
-    {"sampler", "dlogz", "0.5", "stop when ln(Z + Lmax X) - ln Z is below this"},
-    {"sampler", "slice_repeats", "0", "slice steps per replacement; 0 = twice the number of sampled parameters"},
-    {"sampler", "max_calls", "0", "stop after this many likelihood calls; 0 = no limit"},
+    {"sampler", "dlogz", "0.5", "nested: stop when ln(Z + Lmax X) - ln Z is below this"},
+    {"sampler", "slice_repeats", "0", "nested: slice steps per replacement; 0 = twice the number of sampled parameters"},
+    {"sampler", "max_calls", "0", "nested: stop after this many likelihood calls; 0 = no limit"},
+    {"sampler", "algorithm", "adaptive-metropolis", "mcmc: adaptive-metropolis | ensemble | tempered (parallel "
+                                                    "tempering, with the evidence by thermodynamic integration)"},
+    {"sampler", "burn", "1000", "mcmc: burn-in steps (recorded in /mcmc, excluded from /posterior)"},
+    {"sampler", "max_steps", "100000", "mcmc: stop after this many post-burn-in steps even if not converged"},
+    {"sampler", "rhat", "1.01", "mcmc: stop once every parameter's rank-normalised split R-hat is below this ..."},
+    {"sampler", "ess", "400", "mcmc: ... and its bulk and tail ESS (all chains together) reach this"},
+    {"sampler", "thin", "1", "mcmc: record every thin-th step"},
+    {"sampler", "nchains", "4", "mcmc adaptive-metropolis: chains, started dispersed from the prior"},
+    {"sampler", "nwalkers", "0", "mcmc ensemble: walkers (even, >= 2d + 2); 0 = max(32, 4d)"},
+    {"sampler", "stretch", "2", "mcmc ensemble: stretch-move scale a"},
+    {"sampler", "ntemps", "0", "mcmc tempered: temperatures per ladder; 0 = max(8, sqrt(d) ln(1/beta_min) / 3)"},
+    {"sampler", "nladders", "8", "mcmc tempered: independent ladders (chains of the posterior)"},
+    {"sampler", "beta_min", "1e-6", "mcmc tempered: inverse temperature of the hottest rung"},
+    {"sampler", "init", "", "mcmc: a finished run file (e.g. nested sampling) whose posterior gives the starting points"},
     {"model", "name", "(required)", "the model or test problem, see below"},
 };
+
+bool is_fixed_key(const std::string& section, const std::string& key) {
+  for (const auto& k : fixed_keys)
+    if (section == k.section && key == k.key) return true;
+  return false;
+}
 
 const char* default_of(const char* section, const char* key) {
   for (const auto& k : fixed_keys)
@@ -74,6 +94,29 @@ std::string format(double x) {
   return out.str();
 }
 
+/// MCMC settings that depend on the problem: enough walkers, and an init run that can start it.
+void check_mcmc_against_problem(const Config& config, const RunConfig& rc) {
+  std::size_t nsampled = 0;
+  for (const auto& p : rc.problem.priors) nsampled += p.kind != PriorKind::fixed;
+  const McmcRunOptions& m = rc.mcmc;
+  if (m.algorithm == McmcAlgorithm::ensemble && m.chains.nwalkers != 0 && m.chains.nwalkers < 2 * nsampled + 2)
+    config.fail("sampler", "nwalkers", std::to_string(m.chains.nwalkers) + " is too few for " + std::to_string(nsampled) +
+                                           " sampled parameters (at least 2 d + 2 = " + std::to_string(2 * nsampled + 2) +
+                                           ", so each half spans the space)");
+  if (m.init.empty()) return;
+  RunFileContents run;
+  try {
+    run = read_run_file(m.init);
+  } catch (const std::exception& e) {
+    config.fail("sampler", "init", e.what());
+  }
+  const auto status = run.string_attributes.find("status");
+  if (status == run.string_attributes.end() || status->second != "complete")
+    config.fail("sampler", "init", m.init + " is not a finished run (resume it first)");
+  for (const auto& p : rc.problem.priors)
+    if (!run.columns.count(p.name)) config.fail("sampler", "init", m.init + " has no parameter '" + p.name + "'");
+}
+
 } // namespace
 
 RunConfig resolve_run_config(const Config& config) {
@@ -87,17 +130,58 @@ RunConfig resolve_run_config(const Config& config) {
   rc.seed = r.whole("run", "seed", 0, 9.0e15);
   rc.checkpoint_every = r.number("run", "checkpoint_every", 0.0, 1e9);
   rc.sampler_kind = r.text("sampler", "kind");
-  if (rc.sampler_kind != "nested") config.fail("sampler", "kind", "unknown sampler '" + rc.sampler_kind + "' (known: nested)");
-  rc.nested.nlive = r.whole("sampler", "nlive", 2, 1e7);
-  const std::string method = r.text("sampler", "method");
-  if (method == "auto") rc.nested.method = SamplingMethod::automatic;
-  else if (method == "region") rc.nested.method = SamplingMethod::region;
-  else if (method == "slice") rc.nested.method = SamplingMethod::slice;
-  else config.fail("sampler", "method", "unknown method '" + method + "' (known: auto, region, slice)");
-  rc.nested.dlogz = r.number("sampler", "dlogz", 1e-12, 1e9);
-  rc.nested.slice_repeats = r.whole("sampler", "slice_repeats", 0, 1e6);
-  rc.nested.max_calls = r.whole("sampler", "max_calls", 0, 9.0e15);
-  rc.nested.seed = rc.seed;
+  std::ostringstream sampler_text;
+  sampler_text << "[sampler]\nkind = " << rc.sampler_kind;
+  if (rc.sampler_kind == "nested") {
+    rc.nested.nlive = r.whole("sampler", "nlive", 2, 1e7);
+    const std::string method = r.text("sampler", "method");
+    if (method == "auto") rc.nested.method = SamplingMethod::automatic;
+    else if (method == "region") rc.nested.method = SamplingMethod::region;
+    else if (method == "slice") rc.nested.method = SamplingMethod::slice;
+    else config.fail("sampler", "method", "unknown method '" + method + "' (known: auto, region, slice)");
+    rc.nested.dlogz = r.number("sampler", "dlogz", 1e-12, 1e9);
+    rc.nested.slice_repeats = r.whole("sampler", "slice_repeats", 0, 1e6);
+    rc.nested.max_calls = r.whole("sampler", "max_calls", 0, 9.0e15);
+    rc.nested.seed = rc.seed;
+    sampler_text << "\nnlive = " << rc.nested.nlive << "\nmethod = " << method << "\ndlogz = " << format(rc.nested.dlogz)
+                 << "\nslice_repeats = " << rc.nested.slice_repeats << "\nmax_calls = " << rc.nested.max_calls;
+  } else if (rc.sampler_kind == "mcmc") {
+    McmcRunOptions& m = rc.mcmc;
+    const std::string algorithm = r.text("sampler", "algorithm");
+    if (algorithm == "adaptive-metropolis") m.algorithm = McmcAlgorithm::adaptive_metropolis;
+    else if (algorithm == "ensemble") m.algorithm = McmcAlgorithm::ensemble;
+    else if (algorithm == "tempered") m.algorithm = McmcAlgorithm::tempered;
+    else config.fail("sampler", "algorithm", "unknown algorithm '" + algorithm + "' (known: adaptive-metropolis, ensemble, tempered)");
+    m.seed = rc.seed;
+    m.burn = r.whole("sampler", "burn", 0, 1e12);
+    m.max_steps = r.whole("sampler", "max_steps", 1, 1e12);
+    m.rhat_target = r.number("sampler", "rhat", 1.0 + 1e-9, 100);
+    m.ess_target = r.number("sampler", "ess", 1, 1e12);
+    m.thin = r.whole("sampler", "thin", 1, 1e9);
+    m.init = r.text("sampler", "init");
+    sampler_text << "\nalgorithm = " << algorithm << "\nburn = " << m.burn << "\nmax_steps = " << m.max_steps
+                 << "\nrhat = " << format(m.rhat_target) << "\ness = " << format(m.ess_target) << "\nthin = " << m.thin;
+    if (!m.init.empty()) sampler_text << "\ninit = " << m.init;
+    if (m.algorithm == McmcAlgorithm::adaptive_metropolis) {
+      m.chains.nchains = r.whole("sampler", "nchains", 1, 1e6);
+      sampler_text << "\nnchains = " << m.chains.nchains;
+    } else if (m.algorithm == McmcAlgorithm::ensemble) {
+      m.chains.nwalkers = r.whole("sampler", "nwalkers", 0, 1e6);
+      if (m.chains.nwalkers % 2 != 0) config.fail("sampler", "nwalkers", "must be even (two halves update each other)");
+      m.chains.stretch = r.number("sampler", "stretch", 1.0 + 1e-9, 100);
+      sampler_text << "\nnwalkers = " << m.chains.nwalkers << "\nstretch = " << format(m.chains.stretch);
+    } else {
+      m.tempering.ntemps = r.whole("sampler", "ntemps", 0, 1e4);
+      if (m.tempering.ntemps == 1) config.fail("sampler", "ntemps", "needs at least 2 temperatures (or 0 for the default)");
+      m.tempering.nladders = r.whole("sampler", "nladders", 1, 1e5);
+      m.tempering.beta_min = r.number("sampler", "beta_min", 1e-300, 1 - 1e-12);
+      sampler_text << "\nntemps = " << m.tempering.ntemps << "\nnladders = " << m.tempering.nladders
+                   << "\nbeta_min = " << format(m.tempering.beta_min);
+    }
+  } else {
+    config.fail("sampler", "kind", "unknown sampler '" + rc.sampler_kind + "' (known: nested, mcmc)");
+  }
+  sampler_text << "\n\n";
 
   // [prior]: one line per parameter, in order.
   std::vector<PriorSpec> priors;
@@ -132,17 +216,20 @@ RunConfig resolve_run_config(const Config& config) {
   for (const auto& [key, value] : data.unused())
     config.fail("data", key, "unknown key for model '" + rc.model + "'");
   if (rc.problem.priors.empty()) config.fail("prior", "", "no parameters");
-  for (const auto& [section, entry] : config.unused())
+  if (rc.sampler_kind == "mcmc") check_mcmc_against_problem(config, rc);
+  for (const auto& [section, entry] : config.unused()) {
+    if (section == "sampler" && is_fixed_key(section, entry->key))
+      config.fail(section, entry->key, "not used by this sampler (kind = " + rc.sampler_kind +
+                                           (rc.sampler_kind == "mcmc" ? ", algorithm = " + r.text("sampler", "algorithm") : "") +
+                                           "; see 'nubayes help config')");
     config.fail(section, entry->key, "unknown key (see 'nubayes help config')");
+  }
 
   // The resolved text lists every value actually used, defaults included.
   std::ostringstream run, rest;
   run << "[run]\noutput = " << rc.output << "\nseed = " << rc.seed
       << "\ncheckpoint_every = " << format(rc.checkpoint_every) << "\n\n";
-  rest << "[sampler]\nkind = " << rc.sampler_kind << "\nnlive = " << rc.nested.nlive
-       << "\nmethod = " << method << "\ndlogz = " << format(rc.nested.dlogz)
-       << "\nslice_repeats = " << rc.nested.slice_repeats << "\nmax_calls = " << rc.nested.max_calls
-       << "\n\n[model]\nname = " << rc.model << "\n";
+  rest << sampler_text.str() << "[model]\nname = " << rc.model << "\n";
   for (const auto& [k, v] : options.resolved()) rest << k << " = " << v << "\n";
   if (!data.resolved().empty()) {
     rest << "\n[data]\n";

@@ -2,6 +2,7 @@
 // A config file resolved into everything a run needs, with every value checked. This is the one
 // place where keys are read; each has its default and a one-line meaning next to the read.
 #include "config.h"
+#include "mcmc_run.h"
 #include "nested_sampler.h"
 #include "registry.h"
 
@@ -15,6 +16,7 @@ struct RunConfig {
   double checkpoint_every = 600;
   std::string sampler_kind = "nested";
   NestedOptions nested;
+  McmcRunOptions mcmc; ///< kind = mcmc
   std::string model;
   ProblemSetup problem;
   std::string resolved_text; ///< the full resolved config, stored in every run file

@@ -1,4 +1,5 @@
 #include "run_summary.h"
+#include "mcmc_summary.h"
 #include "text_format.h"
 
 #include "posterior_summary.h"
@@ -64,30 +65,7 @@ void print_best_fit(const RunFileContents& r, std::ostream& out) {
       if (r.columns.count("loglike_" + t)) out << "              " << t << ": ln L = " << at("loglike_" + t) << "\n";
 }
 
-} // namespace
-
-void print_run_summary(const RunFileContents& r, std::ostream& out, std::optional<double> analytic_logz) {
-  const std::string status = attr_text(r, "status");
-  out << std::fixed;
-  out << "run:          model " << attr_text(r, "model") << ", sampler " << attr_text(r, "sampler")
-      << ", status " << status << ", seed " << static_cast<long long>(attr_number(r, "seed")) << ", "
-      << static_cast<long long>(attr_number(r, "mpi_size")) << " rank(s)\n";
-  if (status != "complete") {
-    out << "              (incomplete: " << r.rows << " rows so far; resume with 'nubayes run CONFIG --resume')\n";
-  } else {
-    out << std::setprecision(4) << "ln Z:         " << attr_number(r, "logz") << " +- " << attr_number(r, "logz_err");
-    if (analytic_logz) out << "   (analytic " << *analytic_logz << ")";
-    out << "\ninformation:  H = " << attr_number(r, "information") << " nats\n";
-    out << std::setprecision(0) << "likelihood:   " << attr_number(r, "nlike") << " calls, "
-        << attr_number(r, "iterations") << " iterations, ESS " << attr_number(r, "ess") << "\n";
-    const double p = attr_number(r, "insertion_ks_pvalue"), pc = attr_number(r, "insertion_ks_pvalue_chunks");
-    out << std::setprecision(3) << "insertion:    KS p-value " << p << " (all), " << pc << " (worst chunk, Bonferroni)";
-    if (p < 0.01 || pc < 0.01) out << "  WARNING: constrained sampling looks biased";
-    out << "\n";
-  }
-  print_best_fit(r, out);
-  const auto w = posterior_weights(r);
-  if (w.empty() || r.rows == 0) return;
+void print_marginals(const RunFileContents& r, const std::vector<double>& w, std::ostream& out) {
   out << "\n" << std::left << std::setw(16) << "parameter" << std::right << std::setw(13) << "mean"
       << std::setw(12) << "sd" << std::setw(13) << "median" << std::setw(27) << "68% interval"
       << std::setw(27) << "95% interval" << "\n";
@@ -105,6 +83,36 @@ void print_run_summary(const RunFileContents& r, std::ostream& out, std::optiona
         << g(s.sd) << std::setw(13) << g(s.median) << std::setw(27) << interval(s.lo68, s.hi68)
         << std::setw(27) << interval(s.lo95, s.hi95) << "\n";
   }
+}
+
+
+} // namespace
+
+void print_run_summary(const RunFileContents& r, std::ostream& out, std::optional<double> analytic_logz) {
+  const std::string status = attr_text(r, "status");
+  out << std::fixed;
+  out << "run:          model " << attr_text(r, "model") << ", sampler " << attr_text(r, "sampler")
+      << ", status " << status << ", seed " << static_cast<long long>(attr_number(r, "seed")) << ", "
+      << static_cast<long long>(attr_number(r, "mpi_size")) << " rank(s)\n";
+  if (r.is_mcmc()) {
+    print_mcmc_status(r, out, analytic_logz);
+  } else if (status != "complete") {
+    out << "              (incomplete: " << r.rows << " rows so far; resume with 'nubayes run CONFIG --resume')\n";
+  } else {
+    out << std::setprecision(4) << "ln Z:         " << attr_number(r, "logz") << " +- " << attr_number(r, "logz_err");
+    if (analytic_logz) out << "   (analytic " << *analytic_logz << ")";
+    out << "\ninformation:  H = " << attr_number(r, "information") << " nats\n";
+    out << std::setprecision(0) << "likelihood:   " << attr_number(r, "nlike") << " calls, "
+        << attr_number(r, "iterations") << " iterations, ESS " << attr_number(r, "ess") << "\n";
+    const double p = attr_number(r, "insertion_ks_pvalue"), pc = attr_number(r, "insertion_ks_pvalue_chunks");
+    out << std::setprecision(3) << "insertion:    KS p-value " << p << " (all), " << pc << " (worst chunk, Bonferroni)";
+    if (p < 0.01 || pc < 0.01) out << "  WARNING: constrained sampling looks biased";
+    out << "\n";
+  }
+  print_best_fit(r, out);
+  const auto w = posterior_weights(r);
+  if (!w.empty() && r.rows > 0) print_marginals(r, w, out);
+  if (r.is_mcmc()) print_mcmc_diagnostics(r, out);
 }
 
 void print_run_summary_json(const RunFileContents& r, std::ostream& out) {
@@ -139,7 +147,9 @@ void print_run_summary_json(const RunFileContents& r, std::ostream& out) {
         << json_number(s.lo95) << ", " << json_number(s.hi95) << "]}";
     first = false;
   }
-  out << "}}\n";
+  out << "}";
+  if (r.is_mcmc()) print_mcmc_diagnostics_json(r, out);
+  out << "}\n";
 }
 
 } // namespace nubayes

@@ -36,10 +36,15 @@ Rng task_rng(std::uint64_t seed, McmcTask kind, std::uint64_t id, std::uint64_t 
 /// of item i uses stream key (kind, i, a)).
 void draw_start(const Problem& problem, const Communicator& comm, const McmcOptions& options,
                 McmcTask kind, std::size_t count, std::vector<double>& u, std::vector<double>& logl,
-                std::uint64_t& nlike) {
-  const std::size_t d = problem.ndim();
+                std::vector<double>& extras, std::uint64_t& nlike) {
+  const std::size_t d = problem.ndim(), ne = extras_per_point(problem);
   u.assign(count * d, 0.0);
   logl.assign(count, neg_inf);
+  extras.assign(count * ne, 0.0);
+  if (!options.initial_u.empty()) {
+    use_initial_points(problem, comm, options.initial_u, count, u, logl, extras, nlike);
+    return;
+  }
   std::vector<std::size_t> todo(count);
   for (std::size_t i = 0; i < count; ++i) todo[i] = i;
   for (std::size_t attempt = 0; !todo.empty(); ++attempt) {
@@ -51,13 +56,15 @@ void draw_start(const Problem& problem, const Communicator& comm, const McmcOpti
       Rng rng = task_rng(options.seed, kind, todo[j], attempt);
       for (std::size_t k = 0; k < d; ++k) batch[j * d + k] = rng.uniform();
     }
-    const std::vector<double> l = evaluate_batch(problem, comm, batch, d, nlike);
+    const BatchResult b = evaluate_batch(problem, comm, batch, d, nlike);
     std::vector<std::size_t> left;
     for (std::size_t j = 0; j < todo.size(); ++j) {
       std::copy_n(batch.begin() + static_cast<std::ptrdiff_t>(j * d), d,
                   u.begin() + static_cast<std::ptrdiff_t>(todo[j] * d));
-      logl[todo[j]] = l[j];
-      if (l[j] == neg_inf) left.push_back(todo[j]);
+      std::copy_n(b.extras.begin() + static_cast<std::ptrdiff_t>(j * ne), ne,
+                  extras.begin() + static_cast<std::ptrdiff_t>(todo[j] * ne));
+      logl[todo[j]] = b.logl[j];
+      if (b.logl[j] == neg_inf) left.push_back(todo[j]);
     }
     todo = std::move(left);
   }
@@ -108,11 +115,12 @@ double McmcResult::acceptance_fraction() const {
 void AmState::save(StateFile& f, const std::string& prefix) const {
   const std::size_t n = chains.size();
   const std::size_t d = n ? chains[0].u.size() : 0;
-  std::vector<double> u, logl, mean, cov, log_scale;
+  std::vector<double> u, logl, extras, mean, cov, log_scale;
   std::vector<std::uint8_t> accepted;
   std::vector<std::uint64_t> naccepted;
   for (const auto& c : chains) {
     u.insert(u.end(), c.u.begin(), c.u.end());
+    extras.insert(extras.end(), c.extras.begin(), c.extras.end());
     mean.insert(mean.end(), c.mean.begin(), c.mean.end());
     cov.insert(cov.end(), c.cov.begin(), c.cov.end());
     logl.push_back(c.logl);
@@ -124,6 +132,7 @@ void AmState::save(StateFile& f, const std::string& prefix) const {
   f.put(prefix + "am/header", std::span<const std::uint64_t>(header));
   f.put(prefix + "am/u", std::span<const double>(u));
   f.put(prefix + "am/logl", std::span<const double>(logl));
+  f.put(prefix + "am/extras", std::span<const double>(extras));
   f.put(prefix + "am/mean", std::span<const double>(mean));
   f.put(prefix + "am/cov", std::span<const double>(cov));
   f.put(prefix + "am/log_scale", std::span<const double>(log_scale));
@@ -147,8 +156,10 @@ AmState AmState::load(const StateFile& f, const std::string& prefix) {
   const auto& log_scale = f.doubles(prefix + "am/log_scale");
   const auto accepted = get_u8(f, prefix + "am/accepted");
   const auto& naccepted = f.uint64s(prefix + "am/naccepted");
+  const auto& extras = f.doubles(prefix + "am/extras");
+  const std::size_t ne = n ? extras.size() / n : 0;
   if (u.size() != n * d || mean.size() != n * d || cov.size() != n * d * d || log_scale.size() != n ||
-      accepted.size() != n || naccepted.size() != n)
+      accepted.size() != n || naccepted.size() != n || extras.size() != n * ne)
     throw std::runtime_error("adaptive Metropolis state under '" + prefix + "' has inconsistent sizes");
   s.chains.resize(n);
   for (std::size_t c = 0; c < n; ++c) {
@@ -156,6 +167,7 @@ AmState AmState::load(const StateFile& f, const std::string& prefix) {
     ch.u.assign(u.begin() + static_cast<std::ptrdiff_t>(c * d), u.begin() + static_cast<std::ptrdiff_t>((c + 1) * d));
     ch.mean.assign(mean.begin() + static_cast<std::ptrdiff_t>(c * d), mean.begin() + static_cast<std::ptrdiff_t>((c + 1) * d));
     ch.cov.assign(cov.begin() + static_cast<std::ptrdiff_t>(c * d * d), cov.begin() + static_cast<std::ptrdiff_t>((c + 1) * d * d));
+    ch.extras.assign(extras.begin() + static_cast<std::ptrdiff_t>(c * ne), extras.begin() + static_cast<std::ptrdiff_t>((c + 1) * ne));
     ch.logl = logl[c];
     ch.log_scale = log_scale[c];
     ch.accepted = accepted[c];
@@ -169,6 +181,7 @@ void EnsembleState::save(StateFile& f, const std::string& prefix) const {
   f.put(prefix + "ensemble/header", std::span<const std::uint64_t>(header));
   f.put(prefix + "ensemble/u", std::span<const double>(u));
   f.put(prefix + "ensemble/logl", std::span<const double>(logl));
+  f.put(prefix + "ensemble/extras", std::span<const double>(extras));
   put_u8(f, prefix + "ensemble/accepted", accepted);
 }
 
@@ -183,8 +196,10 @@ EnsembleState EnsembleState::load(const StateFile& f, const std::string& prefix)
   s.naccepted = h[5];
   s.u = f.doubles(prefix + "ensemble/u");
   s.logl = f.doubles(prefix + "ensemble/logl");
+  s.extras = f.doubles(prefix + "ensemble/extras");
   s.accepted = get_u8(f, prefix + "ensemble/accepted");
-  if (s.u.size() != s.logl.size() * s.ndim || s.accepted.size() != s.logl.size())
+  if (s.u.size() != s.logl.size() * s.ndim || s.accepted.size() != s.logl.size() ||
+      (!s.logl.empty() && s.extras.size() % s.logl.size() != 0))
     throw std::runtime_error("ensemble state under '" + prefix + "' has inconsistent sizes");
   return s;
 }
@@ -202,13 +217,15 @@ AdaptiveMetropolis::AdaptiveMetropolis(const Problem& problem, const McmcOptions
 
 void AdaptiveMetropolis::initialize() {
   const std::size_t d = problem_.ndim(), n = options_.nchains;
-  std::vector<double> u, logl;
+  const std::size_t ne = extras_per_point(problem_);
+  std::vector<double> u, logl, extras;
   state_ = AmState{};
-  draw_start(problem_, comm_, options_, McmcTask::am_start, n, u, logl, state_.nlike);
+  draw_start(problem_, comm_, options_, McmcTask::am_start, n, u, logl, extras, state_.nlike);
   state_.chains.resize(n);
   for (std::size_t c = 0; c < n; ++c) {
     auto& ch = state_.chains[c];
     ch.u.assign(u.begin() + static_cast<std::ptrdiff_t>(c * d), u.begin() + static_cast<std::ptrdiff_t>((c + 1) * d));
+    ch.extras.assign(extras.begin() + static_cast<std::ptrdiff_t>(c * ne), extras.begin() + static_cast<std::ptrdiff_t>((c + 1) * ne));
     ch.logl = logl[c];
     ch.mean = ch.u;
     ch.cov.assign(d * d, 0.0);
@@ -224,7 +241,7 @@ void AdaptiveMetropolis::set_state(AmState state) {
     throw std::invalid_argument("adaptive Metropolis state has " + std::to_string(state.chains.size()) +
                                 " chains, the options ask for " + std::to_string(options_.nchains));
   for (const auto& c : state.chains)
-    if (c.u.size() != d || c.mean.size() != d || c.cov.size() != d * d)
+    if (c.u.size() != d || c.mean.size() != d || c.cov.size() != d * d || c.extras.size() != extras_per_point(problem_))
       throw std::invalid_argument("adaptive Metropolis state does not match the problem's dimension");
   state_ = std::move(state);
 }
@@ -265,7 +282,9 @@ void AdaptiveMetropolis::step() {
     for (std::size_t k = 0; k < d; ++k) proposals[c * d + k] = ch.u[k] + step_vec[static_cast<Eigen::Index>(k)];
     acc_uniform[c] = rng.uniform_open();
   }
-  const std::vector<double> logl = evaluate_batch(problem_, comm_, proposals, d, state_.nlike);
+  const BatchResult batch = evaluate_batch(problem_, comm_, proposals, d, state_.nlike);
+  const std::vector<double>& logl = batch.logl;
+  const std::size_t ne = extras_per_point(problem_);
   const double gamma = std::pow(static_cast<double>(t) + 1.0, -options_.adapt_exponent);
   for (std::size_t c = 0; c < n; ++c) {
     AmChain& ch = state_.chains[c];
@@ -273,6 +292,7 @@ void AdaptiveMetropolis::step() {
     const bool accept = metropolis_accept(log_ratio, acc_uniform[c]);
     if (accept) {
       std::copy_n(proposals.begin() + static_cast<std::ptrdiff_t>(c * d), d, ch.u.begin());
+      std::copy_n(batch.extras.begin() + static_cast<std::ptrdiff_t>(c * ne), ne, ch.extras.begin());
       ch.logl = logl[c];
       ++ch.naccepted;
     }
@@ -316,14 +336,15 @@ void EnsembleSampler::initialize() {
   state_ = EnsembleState{};
   state_.ndim = problem_.ndim();
   draw_start(problem_, comm_, options_, McmcTask::ensemble_start, nwalkers_, state_.u, state_.logl,
-             state_.nlike);
+             state_.extras, state_.nlike);
   state_.accepted.assign(nwalkers_, 0);
   state_.initialized = true;
 }
 
 void EnsembleSampler::set_state(EnsembleState state) {
   if (state.ndim != problem_.ndim() || state.nwalkers() != nwalkers_ ||
-      state.u.size() != nwalkers_ * state.ndim || state.accepted.size() != nwalkers_)
+      state.u.size() != nwalkers_ * state.ndim || state.accepted.size() != nwalkers_ ||
+      state.extras.size() != nwalkers_ * extras_per_point(problem_))
     throw std::invalid_argument("ensemble state does not match the problem and options (" +
                                 std::to_string(state.nwalkers()) + " walkers in " +
                                 std::to_string(state.ndim) + " dimensions)");
@@ -350,13 +371,17 @@ void EnsembleSampler::update_half(const std::vector<std::size_t>& order, std::si
     log_factor[i] = static_cast<double>(d - 1) * std::log(z);
     acc_uniform[i] = rng.uniform_open();
   }
-  const std::vector<double> logl = evaluate_batch(problem_, comm_, proposals, d, state_.nlike);
+  const BatchResult batch = evaluate_batch(problem_, comm_, proposals, d, state_.nlike);
+  const std::vector<double>& logl = batch.logl;
+  const std::size_t ne = extras_per_point(problem_);
   for (std::size_t i = 0; i < m; ++i) {
     const std::size_t k = order[first + i];
     const bool accept = metropolis_accept(log_factor[i] + logl[i] - state_.logl[k], acc_uniform[i]);
     if (accept) {
       std::copy_n(proposals.begin() + static_cast<std::ptrdiff_t>(i * d), d,
                   state_.u.begin() + static_cast<std::ptrdiff_t>(k * d));
+      std::copy_n(batch.extras.begin() + static_cast<std::ptrdiff_t>(i * ne), ne,
+                  state_.extras.begin() + static_cast<std::ptrdiff_t>(k * ne));
       state_.logl[k] = logl[i];
       ++state_.naccepted;
     }

@@ -45,6 +45,9 @@ struct McmcOptions {
   bool pool_covariance = true;    ///< adaptive Metropolis: propose with the average of the chains' covariances (INCA)
   double initial_sd = 0.1;        ///< adaptive Metropolis: initial proposal covariance initial_sd^2 I (in u)
   std::size_t max_init_rounds = 1000; ///< redraws of starting points with ln L = -inf before giving up
+  /// Starting points (chains or walkers x d, cube coordinates) instead of prior draws, e.g. from
+  /// a nested-sampling posterior; each must have a finite ln L.
+  std::vector<double> initial_u;
 };
 
 /// Draws of a run: [chain][draw][param] (walkers count as chains for the ensemble).
@@ -63,6 +66,7 @@ struct McmcResult {
 struct AmChain {
   std::vector<double> u;      ///< current point (cube)
   double logl = 0;
+  std::vector<double> extras; ///< ln L terms and derived quantities at u (see extras_per_point)
   std::vector<double> mean;   ///< adapted mean (d)
   std::vector<double> cov;    ///< adapted covariance (d x d, row-major)
   double log_scale = 0;       ///< ln of the global scale lambda (proposal covariance lambda * cov)
@@ -93,6 +97,7 @@ struct EnsembleState {
   std::size_t ndim = 0;
   std::vector<double> u;                 ///< walker positions (nwalkers x d, row-major)
   std::vector<double> logl;              ///< per walker
+  std::vector<double> extras;            ///< per walker: ln L terms and derived quantities (nwalkers x nextra)
   std::vector<std::uint8_t> accepted;    ///< per walker: the last step moved it
   std::uint64_t naccepted = 0;           ///< over all walkers and steps
 

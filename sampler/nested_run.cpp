@@ -15,32 +15,6 @@ namespace nubayes {
 
 namespace {
 
-enum class StartMode { fresh = 0, from_checkpoint = 1, complete = 2 };
-
-/// First line where two texts differ, for a resume refusal that says what changed.
-std::string first_difference(const std::string& a, const std::string& b) {
-  std::istringstream sa(a), sb(b);
-  std::string la, lb;
-  while (true) {
-    const bool ga = static_cast<bool>(std::getline(sa, la));
-    const bool gb = static_cast<bool>(std::getline(sb, lb));
-    if (!ga && !gb) return "(no difference)";
-    if (!ga) la = "(nothing)";
-    if (!gb) lb = "(nothing)";
-    if (la != lb) return "checkpoint has '" + la + "', this run has '" + lb + "'";
-  }
-}
-
-bool file_status_complete(const std::string& path) {
-  try {
-    const RunFileContents c = read_run_file(path);
-    const auto it = c.string_attributes.find("status");
-    return it != c.string_attributes.end() && it->second == "complete";
-  } catch (const std::exception&) {
-    return false;
-  }
-}
-
 class Checkpointer {
 public:
   Checkpointer(const RunSettings& s, const Communicator& comm) : settings_(s), comm_(comm) {}
@@ -116,22 +90,12 @@ RunOutcome finalize_run(RunFile& file, const NestedSampler& sampler, std::uint64
 
 } // namespace
 
-std::string checkpoint_path(const std::string& output) { return output + ".ckpt"; }
-
 RunOutcome run_nested(const Problem& problem, const NestedOptions& options,
                       const RunSettings& settings, const Communicator& comm) {
   install_checkpoint_signal_handlers();
   const std::string ckpt = checkpoint_path(settings.output);
 
-  // Rank 0 decides how to start and tells the others, so every rank takes the same path.
-  std::vector<double> decision{0.0};
-  if (comm.is_root() && settings.resume) {
-    if (std::filesystem::exists(ckpt)) decision[0] = static_cast<double>(StartMode::from_checkpoint);
-    else if (file_status_complete(settings.output)) decision[0] = static_cast<double>(StartMode::complete);
-  }
-  comm.broadcast(decision);
-  const auto mode = static_cast<StartMode>(static_cast<int>(decision[0]));
-
+  const StartMode mode = decide_start(settings, comm);
   RunOutcome outcome;
   if (mode == StartMode::complete) {
     outcome.was_complete = true;
@@ -141,18 +105,11 @@ RunOutcome run_nested(const Problem& problem, const NestedOptions& options,
   NestedSampler sampler(problem, options, comm);
   std::optional<RunFile> file;
   if (mode == StartMode::from_checkpoint) {
-    const StateFile state = StateFile::load(ckpt);
-    if (state.string("fingerprint") != settings.fingerprint)
-      throw ResumeRefused("resume refused: " + ckpt + " belongs to a different run (" +
-                          first_difference(state.string("fingerprint"), settings.fingerprint) +
-                          "); start afresh without --resume");
-    sampler.load(state);
+    sampler.load(load_checkpoint(settings));
     if (comm.is_root()) file = RunFile::reopen(settings.output, sampler.rows_emitted());
   } else {
     if (comm.is_root()) {
-      if (settings.resume && !settings.quiet)
-        std::cerr << "nubayes: no checkpoint " << ckpt << ", starting a new run\n";
-      std::filesystem::remove(ckpt);
+      announce_fresh_start(settings);
       file = RunFile::create(settings.output, settings.layout, settings.attributes);
     }
     sampler.initialize();

@@ -63,8 +63,9 @@ double safe_ess(const Chains& chains) {
 } // namespace
 
 std::size_t default_temperatures(std::size_t ndim, double beta_min) {
-  const double k = std::ceil(std::sqrt(static_cast<double>(ndim)) * std::log(1.0 / beta_min) / 3.0);
-  return std::max<std::size_t>(8, static_cast<std::size_t>(k));
+  const double span = std::log(1.0 / beta_min);
+  const double k = std::ceil(std::sqrt(static_cast<double>(ndim)) * span / 3.0);
+  return std::max(static_cast<std::size_t>(std::ceil(span)) + 1, static_cast<std::size_t>(k));
 }
 
 std::vector<double> PtState::swap_acceptance() const {
@@ -83,6 +84,7 @@ void PtState::save(StateFile& f, const std::string& prefix) const {
   f.put(prefix + "betas", std::span<const double>(betas));
   f.put(prefix + "u", std::span<const double>(u));
   f.put(prefix + "logl", std::span<const double>(logl));
+  f.put(prefix + "extras", std::span<const double>(extras));
   f.put(prefix + "mean", std::span<const double>(mean));
   f.put(prefix + "cov", std::span<const double>(cov));
   f.put(prefix + "log_scale", std::span<const double>(log_scale));
@@ -108,6 +110,7 @@ PtState PtState::load(const StateFile& f, const std::string& prefix) {
   s.betas = f.doubles(prefix + "betas");
   s.u = f.doubles(prefix + "u");
   s.logl = f.doubles(prefix + "logl");
+  s.extras = f.doubles(prefix + "extras");
   s.mean = f.doubles(prefix + "mean");
   s.cov = f.doubles(prefix + "cov");
   s.log_scale = f.doubles(prefix + "log_scale");
@@ -122,7 +125,7 @@ PtState PtState::load(const StateFile& f, const std::string& prefix) {
   if (s.betas.size() != k || s.u.size() != n * d || s.logl.size() != n || s.mean.size() != n * d ||
       s.cov.size() != n * d * d || s.log_scale.size() != n || s.naccepted.size() != n ||
       s.accepted.size() != n || s.swap_alpha.size() != pairs || s.swap_tries.size() != pairs ||
-      s.swap_accepts.size() != pairs)
+      s.swap_accepts.size() != pairs || (n > 0 && s.extras.size() % n != 0))
     throw std::runtime_error("parallel-tempering state under '" + prefix + "' has inconsistent sizes");
   return s;
 }
@@ -155,8 +158,14 @@ void ParallelTempering::initialize() {
   s.betas[k - 1] = options_.beta_min;
   s.u.assign(n * d, 0.0);
   s.logl.assign(n, neg_inf);
+  const std::size_t ne = extras_per_point(problem_);
+  s.extras.assign(n * ne, 0.0);
   std::vector<std::size_t> todo(n);
   std::iota(todo.begin(), todo.end(), std::size_t{0});
+  if (!options_.initial_u.empty()) {
+    use_initial_points(problem_, comm_, options_.initial_u, n, s.u, s.logl, s.extras, s.nlike);
+    todo.clear();
+  }
   for (std::size_t attempt = 0; !todo.empty(); ++attempt) {
     if (attempt >= options_.max_init_rounds)
       throw std::runtime_error("parallel tempering start: no point with finite log-likelihood after " +
@@ -166,13 +175,15 @@ void ParallelTempering::initialize() {
       Rng rng = task_rng(options_.seed, PtTask::start, todo[j], attempt);
       for (std::size_t q = 0; q < d; ++q) batch[j * d + q] = rng.uniform();
     }
-    const std::vector<double> l = evaluate_batch(problem_, comm_, batch, d, s.nlike);
+    const BatchResult b = evaluate_batch(problem_, comm_, batch, d, s.nlike);
     std::vector<std::size_t> left;
     for (std::size_t j = 0; j < todo.size(); ++j) {
       std::copy_n(batch.begin() + static_cast<std::ptrdiff_t>(j * d), d,
                   s.u.begin() + static_cast<std::ptrdiff_t>(todo[j] * d));
-      s.logl[todo[j]] = l[j];
-      if (l[j] == neg_inf) left.push_back(todo[j]);
+      std::copy_n(b.extras.begin() + static_cast<std::ptrdiff_t>(j * ne), ne,
+                  s.extras.begin() + static_cast<std::ptrdiff_t>(todo[j] * ne));
+      s.logl[todo[j]] = b.logl[j];
+      if (b.logl[j] == neg_inf) left.push_back(todo[j]);
     }
     todo = std::move(left);
   }
@@ -198,7 +209,8 @@ void ParallelTempering::set_state(PtState state) {
       state.mean.size() != state.nreplicas() * d || state.log_scale.size() != state.nreplicas() ||
       state.naccepted.size() != state.nreplicas() || state.accepted.size() != state.nreplicas() ||
       state.swap_alpha.size() != ntemps_ - 1 || state.swap_tries.size() != ntemps_ - 1 ||
-      state.swap_accepts.size() != ntemps_ - 1)
+      state.swap_accepts.size() != ntemps_ - 1 ||
+      state.extras.size() != state.nreplicas() * extras_per_point(problem_))
     throw std::invalid_argument("parallel-tempering state does not match the problem and options (" +
                                 std::to_string(state.nladders) + " ladders of " + std::to_string(state.ntemps) +
                                 " temperatures in " + std::to_string(state.ndim) + " dimensions)");
@@ -234,7 +246,9 @@ void ParallelTempering::step() {
       acc_uniform[r] = rng.uniform_open();
     }
   }
-  const std::vector<double> logl = evaluate_batch(problem_, comm_, proposals, d, s.nlike);
+  const BatchResult batch = evaluate_batch(problem_, comm_, proposals, d, s.nlike);
+  const std::vector<double>& logl = batch.logl;
+  const std::size_t ne = extras_per_point(problem_);
   const bool post_burn = t > options_.burn;
   const bool adapt_moves = !post_burn || options_.adapt_after_burn;
   const double gamma = std::pow(static_cast<double>(t) + 1.0, -options_.adapt_exponent);
@@ -248,6 +262,8 @@ void ParallelTempering::step() {
       if (accept) {
         std::copy_n(proposals.begin() + static_cast<std::ptrdiff_t>(r * d), d,
                     s.u.begin() + static_cast<std::ptrdiff_t>(r * d));
+        std::copy_n(batch.extras.begin() + static_cast<std::ptrdiff_t>(r * ne), ne,
+                    s.extras.begin() + static_cast<std::ptrdiff_t>(r * ne));
         s.logl[r] = logl[r];
         ++s.naccepted[r];
       }
@@ -283,6 +299,9 @@ void ParallelTempering::step() {
         std::swap_ranges(s.u.begin() + static_cast<std::ptrdiff_t>(a * d),
                          s.u.begin() + static_cast<std::ptrdiff_t>((a + 1) * d),
                          s.u.begin() + static_cast<std::ptrdiff_t>(b * d));
+        std::swap_ranges(s.extras.begin() + static_cast<std::ptrdiff_t>(a * ne),
+                         s.extras.begin() + static_cast<std::ptrdiff_t>((a + 1) * ne),
+                         s.extras.begin() + static_cast<std::ptrdiff_t>(b * ne));
         std::swap(s.logl[a], s.logl[b]);
       }
     }

@@ -115,6 +115,21 @@ void PriorSpace::to_physical(std::span<const double> u, std::span<double> theta)
   }
 }
 
+std::vector<double> PriorSpace::to_unit(std::span<const double> theta) const {
+  std::vector<double> u;
+  u.reserve(sampled_.size());
+  for (std::size_t i : sampled_) {
+    const PriorSpec& s = specs_[i];
+    switch (s.kind) {
+    case PriorKind::uniform: u.push_back((theta[i] - s.a) / (s.b - s.a)); break;
+    case PriorKind::log_uniform: u.push_back(std::log(theta[i] / s.a) / std::log(s.b / s.a)); break;
+    case PriorKind::gaussian: u.push_back(gsl_cdf_ugaussian_P((theta[i] - s.a) / s.b)); break;
+    case PriorKind::fixed: break;
+    }
+  }
+  return u;
+}
+
 double PriorSpace::log_density(std::span<const double> theta) const {
   double lp = 0;
   for (std::size_t i = 0; i < specs_.size(); ++i) {

@@ -37,6 +37,9 @@ public:
 
   /// Maps cube coordinates u (nsampled) to physical parameters theta (nparams).
   void to_physical(std::span<const double> u, std::span<double> theta) const;
+  /// The inverse of to_physical: cube coordinates (nsampled) of physical parameters theta
+  /// (nparams). Values outside the prior's support map outside [0, 1] (or to 0 / 1 for gaussian).
+  std::vector<double> to_unit(std::span<const double> theta) const;
   /// ln of the prior density of the sampled parameters at theta (fixed ones contribute nothing).
   double log_density(std::span<const double> theta) const;
   /// Text of all prior lines, used to refuse resuming with other priors.

@@ -106,6 +106,11 @@ struct RunFileContents {
   std::vector<std::string> terms;
   std::map<std::string, std::vector<double>> columns; ///< every /nested_sampling column
   std::size_t rows = 0;
+  /// MCMC runs (/mcmc instead of /nested_sampling): columns hold the post-burn-in draws of every
+  /// chain, chain after chain, so rows = mcmc_chains x (mcmc_draws - mcmc_burn), and logwt = 0.
+  std::size_t mcmc_chains = 0, mcmc_draws = 0, mcmc_burn = 0;
+  std::string mcmc_algorithm;
+  bool is_mcmc() const { return mcmc_chains > 0; }
 };
 /// Throws std::runtime_error with the path and the reason if the file is missing or not a run file.
 RunFileContents read_run_file(const std::string& path);

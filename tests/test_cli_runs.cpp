@@ -12,43 +12,11 @@ using namespace nubayes::testing;
 
 namespace {
 
-const std::string python = "/usr/bin/python3";
-
-std::string attribute(const std::filesystem::path& file, const std::string& name) {
-  const CommandResult r = run_shell(python + " -c \"import h5py,sys; v=h5py.File(sys.argv[1],'r').attrs[sys.argv[2]]; "
-                                    "print(repr(v[0]) if hasattr(v,'__len__') and not isinstance(v,str) else v)\" " +
-                                    file.string() + " " + name);
-  return r.exit_code == 0 ? r.output : "ERROR " + r.output;
-}
-
 std::filesystem::path gauss_config(const std::filesystem::path& dir, const std::string& extra = "") {
   const auto ini = dir / "run.ini";
   write_file(ini, "[run]\noutput = " + (dir / "run.h5").string() +
                       "\nseed = 12\ncheckpoint_every = 0.1\n[sampler]\nnlive = 100\n[model]\nname = gauss\nndim = 3\n" + extra);
   return ini;
-}
-
-/// Starts `nubayes args` in the background and returns its pid.
-pid_t spawn(const std::string& args, const std::filesystem::path& log) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const std::string cmd = "exec " + std::string(NUBAYES_BINARY) + " " + args + " > " + log.string() + " 2>&1";
-    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  return pid;
-}
-
-/// Waits up to 5 s for a file to appear (the first checkpoint of a run).
-void wait_for_file(const std::filesystem::path& path) {
-  for (int i = 0; i < 100 && !std::filesystem::exists(path); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-}
-
-int wait_exit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 } // namespace
@@ -134,7 +102,7 @@ TEST(CliRun, SigkillAtRandomMomentsThenResumeGivesTheUninterruptedResult) {
   std::mt19937 rng(20261124);
   std::uniform_int_distribution<int> delay_ms(150, 900);
   for (int attempt = 0; attempt < 4; ++attempt) {
-    const pid_t pid = spawn(ini.string() + (attempt ? " --resume" : "") + " --quiet", dir / "log.txt");
+    const pid_t pid = spawn("run " + ini.string() + (attempt ? " --resume" : "") + " --quiet", dir / "log.txt");
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
     kill(pid, SIGKILL);
     wait_exit(pid);

@@ -62,8 +62,9 @@ PtOptions options(std::size_t burn, std::size_t nsteps, std::uint64_t seed = 11)
 } // namespace
 
 TEST(ParallelTempering, DefaultLadder) {
-  EXPECT_EQ(default_temperatures(2, 1e-6), 8u);
+  EXPECT_EQ(default_temperatures(2, 1e-6), 15u);
   EXPECT_EQ(default_temperatures(10, 1e-6), 15u);
+  EXPECT_EQ(default_temperatures(30, 1e-6), 26u);
 }
 
 TEST(ParallelTempering, GaussEvidence10d) {
