@@ -41,6 +41,10 @@ RunRow load_row(const std::string& path) {
   r.method = text("logz_method");
   r.logz = c.number_attributes.at("logz");
   r.logz_err = c.number_attributes.at("logz_err");
+  if (!std::isfinite(r.logz) || !std::isfinite(r.logz_err))
+    throw std::runtime_error(path + ": run has no evidence (" +
+                             (c.is_mcmc() ? "an MCMC run without tempering: use algorithm = tempered, or nested sampling"
+                                          : "ln Z is not finite") + ")");
   const auto& logl = c.columns.at("logl");
   const auto best = static_cast<std::size_t>(std::max_element(logl.begin(), logl.end()) - logl.begin());
   r.best_logl = logl[best];
@@ -70,6 +74,20 @@ double equivalent_sigma(double ln_b) {
   }
   const double p = std::exp(0.5 * (lo + hi));
   return gsl_cdf_ugaussian_Qinv(p / 2);
+}
+
+/// Short name of an evidence method for the table.
+std::string method_label(const std::string& method) {
+  if (method == "nested_sampling") return "NS";
+  if (method == "thermodynamic_integration") return "TI";
+  return method;
+}
+
+/// Index of an earlier run of the same model on the same data (its second evidence), or -1.
+long earlier_twin(const std::vector<RunRow>& rows, std::size_t i) {
+  for (std::size_t j = 0; j < i; ++j)
+    if (rows[j].model == rows[i].model && rows[j].datasets == rows[i].datasets) return static_cast<long>(j);
+  return -1;
 }
 
 } // namespace
@@ -113,8 +131,13 @@ int command_compare(const std::vector<std::string>& args) {
       }
       if (i != rows.size()) throw std::invalid_argument("--prior-odds: one value per run");
     }
-    std::size_t ref = static_cast<std::size_t>(
-        std::max_element(rows.begin(), rows.end(), [](const RunRow& a, const RunRow& b) { return a.logz < b.logz; }) - rows.begin());
+    // A model may come twice (nested sampling and tempered MCMC): the first run counts for the
+    // model probabilities, the second is its cross-check.
+    std::vector<long> twin(rows.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) twin[i] = earlier_twin(rows, i);
+    std::size_t ref = 0;
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      if (twin[i] < 0 && rows[i].logz > rows[ref].logz) ref = i;
     if (vm.count("reference")) {
       const auto it = std::find_if(rows.begin(), rows.end(), [&](const RunRow& r) { return r.path == vm["reference"].as<std::string>(); });
       if (it == rows.end()) throw std::invalid_argument("--reference " + vm["reference"].as<std::string>() + " is not among the runs");
@@ -122,28 +145,43 @@ int command_compare(const std::vector<std::string>& args) {
     }
     // Posterior model probabilities from evidences and prior odds.
     double max_term = -INFINITY;
-    for (std::size_t i = 0; i < rows.size(); ++i) max_term = std::max(max_term, rows[i].logz + std::log(prior_odds[i]));
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      if (twin[i] < 0) max_term = std::max(max_term, rows[i].logz + std::log(prior_odds[i]));
     double norm = 0;
-    for (std::size_t i = 0; i < rows.size(); ++i) norm += std::exp(rows[i].logz + std::log(prior_odds[i]) - max_term);
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      if (twin[i] < 0) norm += std::exp(rows[i].logz + std::log(prior_odds[i]) - max_term);
 
-    const std::vector<std::string> header{"run", "model", "lnZ", "err", "lnB_vs_ref", "lnB_err", "posterior_prob",
-                                          "kass_raftery", "sigma_equiv", "minus2lnL_max"};
+    const std::vector<std::string> header{"run", "model", "method", "lnZ", "err", "lnB_vs_ref", "lnB_err", "posterior_prob",
+                                          "kass_raftery", "sigma_equiv", "minus2lnL_max", "cross_check"};
+    std::vector<std::string> disagreements;
     std::vector<std::vector<std::string>> table;
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const RunRow& r = rows[i];
       const double ln_b = r.logz - rows[ref].logz;
       const double err = i == ref ? 0.0 : std::hypot(r.logz_err, rows[ref].logz_err);
       const double prob = std::exp(r.logz + std::log(prior_odds[i]) - max_term) / norm;
-      table.push_back({r.path, r.model, fixed(r.logz, 3), fixed(r.logz_err, 3), fixed(ln_b, 3), fixed(err, 3), fixed(prob, 4),
+      // The second evidence of a model: how many combined sigmas from the first.
+      std::string check;
+      if (twin[i] >= 0) {
+        const RunRow& first = rows[static_cast<std::size_t>(twin[i])];
+        const double z = std::abs(r.logz - first.logz) / std::hypot(r.logz_err, first.logz_err);
+        check = fixed(z, 2) + " sigma from " + method_label(first.method) + (z > 3 ? ": DISAGREE" : ": agree");
+        if (z > 3)
+          disagreements.push_back(r.model + ": " + method_label(first.method) + " " + fixed(first.logz, 3) + " +- " +
+                                  fixed(first.logz_err, 3) + " vs " + method_label(r.method) + " " + fixed(r.logz, 3) +
+                                  " +- " + fixed(r.logz_err, 3) + " (" + fixed(z, 1) + " sigma)");
+      }
+      table.push_back({r.path, r.model, method_label(r.method), fixed(r.logz, 3), fixed(r.logz_err, 3), fixed(ln_b, 3),
+                       fixed(err, 3), twin[i] < 0 ? fixed(prob, 4) : "(same model)",
                        i == ref ? "reference" : kass_raftery(ln_b), fixed(equivalent_sigma(std::abs(ln_b)), 2),
-                       fixed(-2 * r.best_logl, 3)});
+                       fixed(-2 * r.best_logl, 3), check});
     }
     if (vm["json"].as<bool>()) {
       std::cout << "[";
       for (std::size_t i = 0; i < table.size(); ++i) {
         std::cout << (i ? ", " : "") << "{";
         for (std::size_t k = 0; k < header.size(); ++k)
-          std::cout << (k ? ", " : "") << "\"" << header[k] << "\": " << (k < 2 || k == 7 ? "\"" + table[i][k] + "\"" : table[i][k]);
+          std::cout << (k ? ", " : "") << "\"" << header[k] << "\": " << (k < 3 || k == 8 || k == 11 || (k == 7 && twin[i] >= 0) ? "\"" + table[i][k] + "\"" : table[i][k]);
         std::cout << ", \"best_fit_terms\": {";
         for (std::size_t t = 0; t < rows[i].best_terms.size(); ++t)
           std::cout << (t ? ", " : "") << "\"" << rows[i].best_terms[t].first << "\": " << rows[i].best_terms[t].second;
@@ -179,6 +217,8 @@ int command_compare(const std::vector<std::string>& args) {
         std::cout << "\nreference: " << rows[ref].path << "; data: " << rows[ref].datasets
                   << "\nsigma_equiv: the significance whose p-value gives B at the Sellke-Bayarri-Berger bound "
                      "B <= -1/(e p ln p)\n";
+      for (const auto& d : disagreements)
+        std::cout << "WARNING: the two evidences of " << d << " disagree beyond 3 sigma; trust neither until resolved\n";
     }
     return exit_code::ok;
   } catch (const std::exception& e) {

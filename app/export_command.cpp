@@ -166,6 +166,8 @@ int command_export(const std::vector<std::string>& args) {
     }
     if (vm.count("anesthetic")) {
       const auto& prefix = vm["anesthetic"].as<std::string>();
+      if (c.is_mcmc())
+        throw std::runtime_error(run + ": --anesthetic needs a nested-sampling run (dead points with birth contours); this is an MCMC run: use --getdist");
       const std::size_t n = write_anesthetic(c, prefix);
       std::cout << "anesthetic: " << prefix << "_dead-birth.txt (" << n << " rows), " << prefix << ".paramnames\n";
     }

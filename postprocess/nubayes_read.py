@@ -207,8 +207,10 @@ def read_run(path, source="nested"):
         if _str(attrs.get("schema", "")) != SCHEMA:
             raise RunError("%s: not a nubayes run file (root attribute schema != '%s')"
                            % (path, SCHEMA))
+        if "mcmc" in f and "nested_sampling" not in f:
+            return _read_mcmc(path, f, attrs, source)
         if "nested_sampling" not in f:
-            raise RunError("%s: not a nubayes run file (no /nested_sampling group)" % path)
+            raise RunError("%s: not a nubayes run file (no /nested_sampling or /mcmc group)" % path)
         ns = f["nested_sampling"]
         names = [k for k in _member_names(ns)
                  if hasattr(ns[k], "shape") and "is_derived" in ns[k].attrs]
@@ -242,6 +244,37 @@ def read_run(path, source="nested"):
             logl = None
             if "sample_stats" in f and "loglike" in f["sample_stats"]:
                 logl = np.asarray(f["sample_stats"]["loglike"][()], dtype=float).reshape(-1)
+    return Run(path, names, latex, prior, derived, samples, w, attrs, logl, source)
+
+
+def _read_mcmc(path, f, attrs, source):
+    """An MCMC run: source "nested" reads the post-burn-in draws of /mcmc (also while the run
+    goes), "posterior" the final /posterior group; all draws weigh the same."""
+    m = f["mcmc"]
+    s = m["samples"]
+    fields = {k: _str(s.attrs.get(k, "")).split("\n") for k in ("names", "latex", "prior", "is_derived")}
+    names = fields["names"]
+    if s.shape[2] != len(names) or any(len(v) != len(names) for v in fields.values()):
+        raise RunError("%s: /mcmc/samples metadata does not match its %d parameters" % (path, s.shape[2]))
+    latex = dict(zip(names, fields["latex"]))
+    prior = dict(zip(names, fields["prior"]))
+    derived = {n: d == "1" for n, d in zip(names, fields["is_derived"])}
+    if source == "nested":
+        burn = int(_scalar(m.attrs.get("burn_draws", 0)))
+        ndraw = min(m["draw"].shape[0], s.shape[1], m["log_likelihood"].shape[1])
+        if ndraw <= burn:
+            raise RunError("%s: no post-burn-in MCMC draws yet" % path)
+        block = np.asarray(s[:, burn:ndraw, :], dtype=float)
+        samples = {n: block[:, :, i].reshape(-1) for i, n in enumerate(names)}
+        logl = np.asarray(m["log_likelihood"][:, burn:ndraw], dtype=float).reshape(-1)
+    else:
+        if "posterior" not in f:
+            raise RunError("%s: no /posterior group (run not complete?); use the /mcmc draws" % path)
+        post = f["posterior"]
+        samples = {n: np.asarray(post[n][()], dtype=float).reshape(-1) for n in names}
+        logl = np.asarray(f["sample_stats"]["loglike"][()], dtype=float).reshape(-1)
+    n = len(samples[names[0]]) if names else 0
+    w = np.full(n, 1.0 / n) if n else np.zeros(0)
     return Run(path, names, latex, prior, derived, samples, w, attrs, logl, source)
 
 

@@ -239,3 +239,45 @@ TEST(McmcRun, BadSamplerSettingsGiveOneLineAndExitCodeTwo) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(McmcRun, CompareShowsNestedAndTemperedEvidenceAndFlagsDisagreement) {
+  const auto dir = scratch_dir("mcmc_compare");
+  const std::string model = "name = gauss\nndim = 3\n";
+  write_file(dir / "ns.ini", "[run]\noutput = " + (dir / "ns.h5").string() + "\n[sampler]\nnlive = 200\n[model]\n" + model);
+  ASSERT_EQ(run_nubayes("run " + (dir / "ns.ini").string() + " --quiet").exit_code, 0);
+  const auto ini = mcmc_config(dir, "algorithm = tempered\nburn = 2000\nmax_steps = 3000\ness = 1e9\n", model);
+  ASSERT_EQ(run_nubayes("run " + ini.string() + " --quiet").exit_code, 0);
+  const CommandResult agree = run_nubayes("compare " + (dir / "ns.h5").string() + " " + (dir / "run.h5").string());
+  ASSERT_EQ(agree.exit_code, 0) << agree.output;
+  EXPECT_NE(agree.output.find("TI"), std::string::npos) << agree.output;
+  EXPECT_NE(agree.output.find("from NS: agree"), std::string::npos) << agree.output;
+  EXPECT_NE(agree.output.find("(same model)"), std::string::npos) << agree.output;
+  EXPECT_EQ(agree.output.find("WARNING"), std::string::npos) << agree.output;
+  const CommandResult json = run_shell("build_json=$(" + std::string(NUBAYES_BINARY) + " compare --json " + (dir / "ns.h5").string() +
+                                       " " + (dir / "run.h5").string() + ") && echo \"$build_json\" | " + python +
+                                       " -c \"import json,sys; t=json.load(sys.stdin); print(t[1]['method'], t[1]['posterior_prob'])\"");
+  EXPECT_EQ(json.output, "TI (same model)\n") << json.output;
+
+  // A tempered run over twice the prior volume per parameter has ln Z lower by 3 ln 2: reported
+  // as the same model on the same data, it must be flagged.
+  ASSERT_EQ(run_nubayes("run " + ini.string() + " --quiet --set run.output=" + (dir / "wide.h5").string() +
+                        " --set prior.x1='uniform 0 2' --set prior.x2='uniform 0 2' --set prior.x3='uniform 0 2'")
+                .exit_code,
+            0);
+  const CommandResult flagged = run_nubayes("compare " + (dir / "ns.h5").string() + " " + (dir / "wide.h5").string());
+  EXPECT_NE(flagged.output.find("DISAGREE"), std::string::npos) << flagged.output;
+  EXPECT_NE(flagged.output.find("WARNING: the two evidences of gauss"), std::string::npos) << flagged.output;
+
+  // An MCMC run without tempering has no evidence to compare.
+  ASSERT_EQ(run_nubayes("run " + ini.string() + " --quiet --set run.output=" + (dir / "am.h5").string() +
+                        " --set sampler.algorithm=adaptive-metropolis --set sampler.max_steps=500")
+                .exit_code,
+            0);
+  const CommandResult none = run_nubayes("compare " + (dir / "ns.h5").string() + " " + (dir / "am.h5").string());
+  EXPECT_EQ(none.exit_code, 2) << none.output;
+  EXPECT_NE(none.output.find("has no evidence (an MCMC run without tempering"), std::string::npos) << none.output;
+}
+
+} // namespace

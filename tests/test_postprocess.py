@@ -194,7 +194,7 @@ class PostprocessTest(unittest.TestCase):
         self.assert_png(out)
 
     def test_help(self):
-        for s in ("corner.py", "evidence_bars.py", "sterile_region.py", "nubayes_read.py"):
+        for s in ("corner.py", "evidence_bars.py", "sterile_region.py", "nubayes_read.py", "trace.py"):
             p = self.script(s, "--help")
             self.assert_ok(p)
             self.assertIn("usage", p.stdout)
@@ -260,12 +260,41 @@ class PostprocessTest(unittest.TestCase):
         self.assertFalse(os.path.exists(out))
 
     # (d) a real nubayes run file -----------------------------------------------------------
-    def test_real_run(self):
+    def nubayes(self):
         cands = [os.environ.get("NUBAYES_BINARY", ""), os.path.join(REPO, "build", "nubayes")]
         exes = [c for c in cands if c and os.path.isfile(c) and os.access(c, os.X_OK)]
         if not exes:
             self.skipTest("no nubayes binary (set NUBAYES_BINARY or build build/nubayes)")
-        exe = exes[0]
+        return exes[0]
+
+    def test_real_mcmc_run(self):
+        exe = self.nubayes()
+        ini = os.path.join(self.tmp, "mcmc.ini")
+        h5 = os.path.join(self.tmp, "mcmc.h5")
+        with open(ini, "w") as fh:
+            fh.write("[run]\noutput = %s\nseed = 3\n[sampler]\nkind = mcmc\nalgorithm = tempered\n"
+                     "burn = 500\nmax_steps = 1500\n[model]\nname = gauss\n" % h5)
+        p = subprocess.run([exe, "run", ini, "--quiet"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, universal_newlines=True, timeout=120, cwd=self.tmp)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        for source in ("nested", "posterior"):
+            r = nubayes_read.read_run(h5, source=source)
+            self.assertEqual(r.sampled, ["x1", "x2"])
+            self.assertTrue(np.allclose(r.weights, r.weights[0]))
+            for k in ("x1", "x2"):
+                self.assertAlmostEqual(float(np.sum(r.weights * r.samples[k])), 0.5, delta=0.03)
+        out = os.path.join(self.tmp, "trace.png")
+        self.assert_ok(self.script("trace.py", h5, "--out", out, "--max-chains", "4"))
+        self.assert_png(out)
+        out = os.path.join(self.tmp, "mcmc_corner.png")
+        self.assert_ok(self.script("corner.py", h5, "--out", out))
+        self.assert_png(out)
+        self.assert_bad_input(self.script("trace.py", self.run1, "--out", os.path.join(self.tmp, "t.png")),
+                              "not an MCMC run")
+        self.assert_bad_input(self.script("trace.py", h5, "--params", "nope", "--out", out), "no parameter nope")
+
+    def test_real_run(self):
+        exe = self.nubayes()
         ini = os.path.join(self.tmp, "gauss.ini")
         h5 = os.path.join(self.tmp, "gauss.h5")
         with open(ini, "w") as fh:
