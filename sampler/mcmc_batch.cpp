@@ -20,51 +20,47 @@ bool inside_cube(std::span<const double> u) {
 BatchResult evaluate_batch(const Problem& problem, const Communicator& comm, const std::vector<double>& points,
                            std::size_t d, std::uint64_t& nlike) {
   const std::size_t n = d ? points.size() / d : 0;
+  const std::size_t ne = extras_per_point(problem), nt = problem.nterms();
+  BatchResult out;
+  out.logl.assign(n, neg_inf);
+  out.extras.assign(n * ne, 0.0);
+  // Only points inside the cube cost a call: share those out evenly, in contiguous blocks (hot
+  // tempered rungs and wide proposals put many outside, which would otherwise unbalance ranks).
+  std::vector<std::size_t> todo;
+  for (std::size_t i = 0; i < n; ++i)
+    if (inside_cube(std::span<const double>(points.data() + i * d, d))) todo.push_back(i);
   const auto nranks = static_cast<std::size_t>(comm.size());
-  const std::size_t per_rank = (n + nranks - 1) / nranks;
-  const std::size_t nt = problem.nterms(), ne = extras_per_point(problem);
-  // Header: error flag; then per task: calls, ln L, the extras.
-  const std::size_t record = 2 + ne;
+  const std::size_t per_rank = (todo.size() + nranks - 1) / nranks;
+  // Header: error flag; then per task: ln L, the extras.
+  const std::size_t record = 1 + ne;
   std::vector<double> mine(1 + record * per_rank, 0.0);
   std::string error;
   Point p;
   const std::size_t first = static_cast<std::size_t>(comm.rank()) * per_rank;
-  for (std::size_t j = 0; j < per_rank; ++j) {
-    const std::size_t task = first + j;
-    if (task >= n) break;
-    const std::span<const double> u(points.data() + task * d, d);
-    double* r = mine.data() + 1 + record * j;
-    if (!inside_cube(u)) {
-      r[0] = 0;
-      r[1] = neg_inf;
-      continue;
-    }
+  for (std::size_t j = 0; j < per_rank && first + j < todo.size(); ++j) {
     try {
-      problem.evaluate(u, p);
+      problem.evaluate(std::span<const double>(points.data() + todo[first + j] * d, d), p);
     } catch (const LikelihoodError& e) {
       error = e.what();
       break;
     }
-    r[0] = 1;
-    r[1] = p.logl;
-    std::copy(p.terms.begin(), p.terms.end(), r + 2);
-    std::copy(p.derived.begin(), p.derived.end(), r + 2 + nt);
+    double* r = mine.data() + 1 + record * j;
+    r[0] = p.logl;
+    std::copy(p.terms.begin(), p.terms.end(), r + 1);
+    std::copy(p.derived.begin(), p.derived.end(), r + 1 + nt);
   }
   mine[0] = error.empty() ? 0.0 : 1.0;
-  const std::vector<double> all = comm.allgather(mine);
+  const std::vector<double> all = comm.size() > 1 ? comm.allgather(mine) : mine;
   bool any_error = false;
   for (std::size_t r = 0; r < nranks; ++r) any_error = any_error || all[r * mine.size()] != 0.0;
   if (!error.empty()) throw LikelihoodError(error);
   if (any_error) throw PeerFailure("a likelihood evaluation failed on another rank");
-  BatchResult out;
-  out.logl.resize(n);
-  out.extras.resize(n * ne);
-  for (std::size_t task = 0; task < n; ++task) {
-    const double* rec = all.data() + (task / per_rank) * mine.size() + 1 + record * (task % per_rank);
-    nlike += static_cast<std::uint64_t>(rec[0]);
-    out.logl[task] = rec[1];
-    std::copy_n(rec + 2, ne, out.extras.begin() + static_cast<std::ptrdiff_t>(task * ne));
+  for (std::size_t k = 0; k < todo.size(); ++k) {
+    const double* rec = all.data() + (k / per_rank) * mine.size() + 1 + record * (k % per_rank);
+    out.logl[todo[k]] = rec[0];
+    std::copy_n(rec + 1, ne, out.extras.begin() + static_cast<std::ptrdiff_t>(todo[k] * ne));
   }
+  nlike += todo.size();
   return out;
 }
 
