@@ -13,7 +13,7 @@
 // Accepted pairs must also pass MiniBooNE's π⁰ invariant-mass cut m_γγ < c₀ + c₁E + c₂E²
 // (GeV; E = the ring's visible energy in GeV). Default coefficients (0.03203, 0.007417, 0.02738),
 // as in mhostert/MiniBooNE-DarkNews src/fastbnb/fastmc.py (mee_cut_func, "invariant mass
-// criteria from Patterson"): m_γγ < 43 MeV at E = 0.5 GeV, 68 MeV at 1 GeV. (A brief quoted
+// criteria from Patterson"): m_γγ < 42.6 MeV at E = 0.5 GeV, 66.8 MeV at 1 GeV. (A brief quoted
 // 0.3203 + 0.7417E + 0.2738E², ten times larger in every term, which no π⁰ could fail; we take
 // it for a misplaced decimal point.)
 // m_γγ of a pair: the mass a two-ring (two-photon) fit would find if it resolved both particles,
