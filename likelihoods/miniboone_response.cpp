@@ -72,8 +72,9 @@ int find_bin(std::span<const double> edges, double x) {
 
 PairResponse::PairResponse(const ResponseOptions& options, const fs::path& inputs)
     : options_(options), binnings_(inputs), efficiency_(options.efficiency, inputs) {
-  if (!(options.window_hi_gev > options.window_lo_gev))
-    throw std::invalid_argument("PairResponse: E_nu^QE window must have hi > lo");
+  if (!(options.window_2018_hi_gev > options.window_2018_lo_gev &&
+        options.window_2020_hi_gev > options.window_2020_lo_gev))
+    throw std::invalid_argument("PairResponse: E_nu^QE windows must have hi > lo");
   clear();
 }
 
@@ -117,16 +118,22 @@ void PairResponse::add(const PairEvent& event, double parent_ctau_m) {
     e_at_edge[k] = visible_energy_for_enu_qe(qe_edges[k], c, options_.qe);
   fill_window(histograms_.enu_qe, e_at_edge, energy, e_at_edge.front(), e_at_edge.back(), weight);
 
-  // E_vis and cos θ distributions of the candidates inside the E_ν^QE window
-  const double window_lo = visible_energy_for_enu_qe(options_.window_lo_gev, c, options_.qe);
-  const double window_hi = visible_energy_for_enu_qe(options_.window_hi_gev, c, options_.qe);
-  fill_window(histograms_.evis_2018, binnings_.evis_2018_gev, energy, window_lo, window_hi, weight);
-  fill_window(histograms_.evis_2020, binnings_.evis_2020_gev, energy, window_lo, window_hi, weight);
-  const double in_window = weight * options_.resolution.probability(energy, window_lo, window_hi);
-  if (const int b = find_bin(binnings_.costheta_2018, c); b >= 0)
-    histograms_.costheta_2018[b] += in_window;
-  if (const int b = find_bin(binnings_.costheta_2020, c); b >= 0)
-    histograms_.costheta_2020[b] += in_window;
+  // E_vis and cos θ distributions of the candidates inside the E_ν^QE windows
+  auto fill_distributions = [&](std::vector<double>& evis, std::span<const double> evis_edges,
+                                std::vector<double>& cos_theta, std::span<const double> cos_edges,
+                                double enu_lo, double enu_hi) {
+    const double lo = visible_energy_for_enu_qe(enu_lo, c, options_.qe);
+    const double hi = visible_energy_for_enu_qe(enu_hi, c, options_.qe);
+    fill_window(evis, evis_edges, energy, lo, hi, weight);
+    if (const int b = find_bin(cos_edges, c); b >= 0)
+      cos_theta[b] += weight * options_.resolution.probability(energy, lo, hi);
+  };
+  fill_distributions(histograms_.evis_2018, binnings_.evis_2018_gev, histograms_.costheta_2018,
+                     binnings_.costheta_2018, options_.window_2018_lo_gev,
+                     options_.window_2018_hi_gev);
+  fill_distributions(histograms_.evis_2020, binnings_.evis_2020_gev, histograms_.costheta_2020,
+                     binnings_.costheta_2020, options_.window_2020_lo_gev,
+                     options_.window_2020_hi_gev);
 }
 
 } // namespace nubayes::miniboone

@@ -113,6 +113,20 @@ TEST(MiniBooNEResponse, PromptOverlappingPairWithoutSmearing) {
   EXPECT_NEAR(sum(h.evis_2020) + sum(h.costheta_2020), 246.0, 1e-9);
 }
 
+TEST(MiniBooNEResponse, TheTwoReleasesUseTheirOwnEnuQeWindows) {
+  // 1.45 GeV forward ring: E_ν^QE ≈ 1.45 GeV, inside the 2018 window (200–3000 MeV) but outside
+  // the 2020 one (200–1250 MeV)
+  PairResponse response(unsmeared(), kInputs);
+  response.add({electron(0.725, 0.5), electron(0.725, -0.5), 10.0, 1000.0}, 0.0);
+  const auto& h = response.histograms();
+  EXPECT_NEAR(h.accepted, 1000 * 0.073, 1e-9); // eg-2012 at 1.45 GeV (nearest 1400 MeV): 0.073
+  EXPECT_NEAR(h.evis_2018[13], 73.0, 1e-9);    // 1.4–1.5 GeV
+  EXPECT_NEAR(h.costheta_2018[9], 73.0, 1e-9);
+  EXPECT_EQ(sum(h.evis_2020), 0.0);
+  EXPECT_EQ(sum(h.costheta_2020), 0.0);
+  EXPECT_NEAR(h.enu_qe[9], 73.0, 1e-9); // 1250–1500 MeV
+}
+
 TEST(MiniBooNEResponse, RejectedAndLongLivedPairs) {
   PairResponse response(unsmeared(), kInputs);
   // two rings (10° apart, both above 30 MeV): nothing
