@@ -4,6 +4,7 @@
 #include "miniboone_tables.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
@@ -51,6 +52,22 @@ ObservableBinnings::ObservableBinnings(const fs::path& inputs)
       costheta_2020(load_distribution(Distribution::costheta_nu_2020, inputs).edges) {
   for (double& e : enu_qe_gev)
     e *= 1e-3; // MeV in the release file
+}
+
+std::span<const double> prediction_for(const SignalHistograms& histograms,
+                                       Distribution distribution) {
+  switch (distribution) {
+  case Distribution::costheta_nu_2018:
+    return histograms.costheta_2018;
+  case Distribution::evis_nu_2018:
+  case Distribution::evis_nubar_2018:
+    return histograms.evis_2018;
+  case Distribution::costheta_nu_2020:
+    return histograms.costheta_2020;
+  case Distribution::evis_nu_2020:
+    return histograms.evis_2020;
+  }
+  throw std::invalid_argument("unknown MiniBooNE distribution");
 }
 
 // ---- PairResponse -----------------------------------------------------------------------------
@@ -112,9 +129,9 @@ void PairResponse::add(const PairEvent& event, double parent_ctau_m) {
   histograms_.accepted += weight;
 
   // E_ν^QE bins: E′ between the visible energies that reconstruct to the bin's edges
-  const auto& qe_edges = binnings_.enu_qe_gev;
-  std::vector<double> e_at_edge(qe_edges.size());
-  for (std::size_t k = 0; k < qe_edges.size(); ++k)
+  const auto& qe_edges = binnings_.enu_qe_gev; // 12 edges, checked at load
+  std::array<double, 12> e_at_edge{};
+  for (std::size_t k = 0; k < e_at_edge.size(); ++k)
     e_at_edge[k] = visible_energy_for_enu_qe(qe_edges[k], c, options_.qe);
   fill_window(histograms_.enu_qe, e_at_edge, energy, e_at_edge.front(), e_at_edge.back(), weight);
 

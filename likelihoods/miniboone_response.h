@@ -84,6 +84,15 @@ struct SignalHistograms {
   double accepted = 0; ///< Σ weight × P_decay × ε over accepted rings, before any binning
 };
 
+/// The histogram to compare with `distribution` (binned alike): e.g.
+///   excess_chi2(load_distribution(Distribution::costheta_nu_2020),
+///               prediction_for(response.histograms(), Distribution::costheta_nu_2020))
+/// is the "MiniBooNE angle" likelihood. The 2018 E_vis histogram serves both beam modes; the
+/// exposure is in the events' weights.
+std::span<const double> prediction_for(const SignalHistograms& histograms,
+                                       Distribution distribution);
+
+/// Accumulates the expected signal of generated pairs. Not thread-safe (one per thread/rank).
 class PairResponse {
 public:
   PairResponse(const ResponseOptions& options, const std::filesystem::path& inputs = inputs_dir());
