@@ -74,15 +74,10 @@ std::span<const double> prediction_for(const SignalHistograms& histograms,
 
 namespace {
 
+constexpr std::size_t kMaxCosBins = 32; ///< scratch size for the cos θ migration
+
 std::vector<double> zeros_for(const std::vector<double>& edges) {
   return std::vector<double>(edges.size() - 1, 0.0);
-}
-
-/// Bin of x in [edges.front(), edges.back()], the last bin closed; −1 outside.
-int find_bin(std::span<const double> edges, double x) {
-  if (!(x >= edges.front() && x <= edges.back())) return -1;
-  const auto it = std::upper_bound(edges.begin(), edges.end(), x);
-  return std::min(static_cast<int>(it - edges.begin()) - 1, static_cast<int>(edges.size()) - 2);
 }
 
 } // namespace
@@ -92,6 +87,9 @@ PairResponse::PairResponse(const ResponseOptions& options, const fs::path& input
   if (!(options.window_2018_hi_gev > options.window_2018_lo_gev &&
         options.window_2020_hi_gev > options.window_2020_lo_gev))
     throw std::invalid_argument("PairResponse: E_nu^QE windows must have hi > lo");
+  if (binnings_.costheta_2018.size() > kMaxCosBins + 1 ||
+      binnings_.costheta_2020.size() > kMaxCosBins + 1)
+    throw std::invalid_argument("PairResponse: too many cos(theta) bins");
   clear();
 }
 
@@ -136,14 +134,22 @@ void PairResponse::add(const PairEvent& event, double parent_ctau_m) {
   fill_window(histograms_.enu_qe, e_at_edge, energy, e_at_edge.front(), e_at_edge.back(), weight);
 
   // E_vis and cos θ distributions of the candidates inside the E_ν^QE windows
+  const double theta = std::acos(std::clamp(c, -1.0, 1.0));
+  const double sigma_theta = options_.angular.sigma_rad(energy);
+  std::array<double, kMaxCosBins> probability_scratch{};
+  const std::span<double> all_probabilities(probability_scratch);
   auto fill_distributions = [&](std::vector<double>& evis, std::span<const double> evis_edges,
                                 std::vector<double>& cos_theta, std::span<const double> cos_edges,
                                 double enu_lo, double enu_hi) {
+    const auto cos_probabilities = all_probabilities.first(cos_theta.size());
     const double lo = visible_energy_for_enu_qe(enu_lo, c, options_.qe);
     const double hi = visible_energy_for_enu_qe(enu_hi, c, options_.qe);
     fill_window(evis, evis_edges, energy, lo, hi, weight);
-    if (const int b = find_bin(cos_edges, c); b >= 0)
-      cos_theta[b] += weight * options_.resolution.probability(energy, lo, hi);
+    const double in_window = weight * options_.resolution.probability(energy, lo, hi);
+    if (in_window == 0) return;
+    cos_theta_bin_probabilities(theta, sigma_theta, cos_edges, cos_probabilities);
+    for (std::size_t b = 0; b < cos_theta.size(); ++b)
+      cos_theta[b] += in_window * cos_probabilities[b];
   };
   fill_distributions(histograms_.evis_2018, binnings_.evis_2018_gev, histograms_.costheta_2018,
                      binnings_.costheta_2018, options_.window_2018_lo_gev,

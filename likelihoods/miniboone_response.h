@@ -15,8 +15,10 @@
 // probability that the measured energy E′ falls in it (bin migration; no random numbers). E_ν^QE
 // rises monotonically with E′ at fixed cos θ, so "E_ν^QE′ in [a, b]" is "E′ in [E(a), E(b)]"
 // (visible_energy_for_enu_qe) and every histogram entry is a difference of two normal CDFs.
-// The angle is not smeared (MiniBooNE's ~3° resolution is small next to the 0.1–0.2 cos θ bins
-// except in the most forward bin), and the efficiency is evaluated at the true visible energy
+// The reconstructed angle is smeared in the cos θ histograms (miniboone_angular_smearing.h, also
+// deterministic); E_ν^QE and the E_ν^QE windows use the true angle: a 3° error moves E_ν^QE by
+// ~E²/m_N · sin θ · δθ ≈ 5 MeV at 0.5 GeV and 20°, far below the ~90 MeV energy resolution.
+// The efficiency is evaluated at the true visible energy
 // (the efficiency tables are in generated energy).
 //
 // Normalisation convention: PairEvent::weight is the number of such pairs PRODUCED in the whole
@@ -24,6 +26,7 @@
 // event then counts weight × P(decays inside R < 5 m) × ε_in_fiducial(E_vis) × migration. With
 // ProductionVolume::fiducial the weight is for targets inside R < 5 m only (450 t) and the decay
 // probability is decay_inside_probability (production and decay in the fiducial sphere).
+#include "miniboone_angular_smearing.h"
 #include "miniboone_efficiency.h"
 #include "miniboone_excess_shape.h"
 #include "miniboone_pair_detector.h"
@@ -59,6 +62,7 @@ struct ResponseOptions {
   RingRules rules{};
   QeConvention qe{};
   EnergyResolution resolution{};
+  AngularResolution angular{}; ///< {0, 0}: no angular smearing
   EfficiencyTable efficiency = EfficiencyTable::electron_photon_2012;
   ProductionVolume production = ProductionVolume::tank;
   /// E_ν^QE windows [GeV] of the 2018 and 2020 E_vis and cos θ distributions

@@ -39,6 +39,7 @@ double sum(const std::vector<double>& v) {
 ResponseOptions unsmeared() {
   ResponseOptions options;
   options.resolution = {0, 0};
+  options.angular = {0, 0};
   return options;
 }
 
@@ -163,11 +164,22 @@ TEST(MiniBooNEResponse, SmearedEventSpreadsButConservesInsideTheRange) {
     filled += x > 1e-3;
   EXPECT_GE(filled, 4);
   EXPECT_EQ(std::max_element(h.enu_qe.begin(), h.enu_qe.end()) - h.enu_qe.begin(), 4);
-  // cos θ is not smeared: everything in one bin, the probability of the E_ν^QE window
+  // cos θ: the probability of the E_ν^QE window, spread by the angular resolution around 10°
+  // (σ = 2.7° + ln(1/0.58)° = 3.24°; cos θ′ < 0.9 needs θ′ > 25.8°, a 4.9σ deflection)
   const double wlo = visible_energy_for_enu_qe(0.2, c), whi = visible_energy_for_enu_qe(1.25, c);
-  EXPECT_NEAR(h.costheta_2020[19],
-              h.accepted * (normal_cdf((whi - 0.58) / s) - normal_cdf((wlo - 0.58) / s)), 1e-9);
-  EXPECT_NEAR(sum(h.costheta_2020), h.costheta_2020[19], 1e-12);
+  const double in_window =
+      h.accepted * (normal_cdf((whi - 0.58) / s) - normal_cdf((wlo - 0.58) / s));
+  EXPECT_NEAR(sum(h.costheta_2020), in_window, 1e-9);
+  EXPECT_GT(h.costheta_2020[19], 0.9 * in_window);
+  EXPECT_GT(h.costheta_2020[18], 0);
+  EXPECT_LT(h.costheta_2020[18], 1e-4 * in_window);
+  std::vector<double> angle(20);
+  std::vector<double> edges(21);
+  for (int i = 0; i <= 20; ++i)
+    edges[i] = -1 + 0.1 * i;
+  cos_theta_bin_probabilities(10 * kDegree, (2.7 + std::log(1 / 0.58)) * kDegree, edges, angle);
+  for (int b = 0; b < 20; ++b)
+    EXPECT_NEAR(h.costheta_2020[b], in_window * angle[b], 1e-9) << b;
 }
 
 TEST(MiniBooNEResponse, FeedsTheOfficialAppearanceChi2AndTheAngleLikelihood) {
