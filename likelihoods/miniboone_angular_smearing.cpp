@@ -38,9 +38,12 @@ double cos_theta_cdf(double u, double theta_rad, double sigma_rad) {
   if (u < -1) return 0;
   // no smearing: P(cos θ′ < u), so that a bin [lo, hi) holds cos θ = lo
   if (!(sigma_rad > 0)) return std::cos(theta_rad) < u ? 1.0 : 0.0;
+  // |θ′ − θ| <= α, and P(α > 8.5σ) = e^{−36} ≈ 2e-16: far edges are 0 or 1
+  const double theta_u = std::acos(std::clamp(u, -1.0, 1.0));
+  if (theta_rad - theta_u > 8.5 * sigma_rad) return 1;
+  if (theta_u - theta_rad > 8.5 * sigma_rad) return 0;
   static const GaussLegendre rule(12);
   // kinks of the azimuth fraction where |k| = 1: α = |θ_u − θ| and α = θ_u + θ (θ_u = arccos u)
-  const double theta_u = std::acos(std::clamp(u, -1.0, 1.0));
   std::array<double, 12> breaks{0, kTailT, 0.5, 1.5, 3.0, 5.0, 8.0, 12.0, 18.0, 26.0}; // e^{−t}
   std::size_t count = 10;
   for (double alpha : {std::abs(theta_u - theta_rad), theta_u + theta_rad}) {

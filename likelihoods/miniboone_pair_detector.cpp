@@ -91,8 +91,19 @@ double visible_energy_for_enu_qe(double enu_gev, double cos_theta, const QeConve
     const double p = std::sqrt(std::max(0.0, e * e - m * m));
     return 2 * m_eff * e - k - 2 * enu_gev * (m_eff - e + p * cos_theta);
   };
+  if (h(m) >= 0) return m;
+  // Newton from the massless-lepton solution E₀ = (2E_ν M′ + K) / (2M′ + 2E_ν(1 − cos θ)),
+  // which is already within O(m_ℓ²/E) of the root
+  double e = (2 * enu_gev * m_eff + k) / (2 * m_eff + 2 * enu_gev * (1 - cos_theta));
+  for (int i = 0; i < 8 && e > m; ++i) {
+    const double p = std::sqrt(e * e - m * m);
+    const double slope = 2 * m_eff + 2 * enu_gev * (1 - cos_theta * e / p);
+    const double step = h(e) / slope;
+    e -= step;
+    if (std::abs(step) <= 1e-15 * e) return e;
+  }
+  // fallback: bisection on a bracket (h(m) < 0, h → +∞)
   double lo = m, hi = std::max(1.0, 2 * enu_gev);
-  if (h(lo) >= 0) return lo;
   for (int i = 0; h(hi) < 0; ++i) {
     if (i == 200) throw std::runtime_error("visible_energy_for_enu_qe: no solution");
     lo = hi;

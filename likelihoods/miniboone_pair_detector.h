@@ -86,7 +86,8 @@ struct QeConvention {
 double enu_qe(double energy_gev, double cos_theta, const QeConvention& qe = {});
 
 /// The visible energy E ≥ m_ℓ with enu_qe(E, cos θ) = `enu_gev` (enu_qe increases with E below
-/// its pole), by bisection to 1e-13 relative; m_ℓ if enu_gev <= enu_qe(m_ℓ, cos θ).
+/// its pole): Newton from the massless-lepton closed form, bisection as a fallback; m_ℓ if
+/// enu_gev <= enu_qe(m_ℓ, cos θ).
 double visible_energy_for_enu_qe(double enu_gev, double cos_theta, const QeConvention& qe = {});
 
 } // namespace nubayes::miniboone

@@ -119,6 +119,16 @@ TEST(MiniBooNEPairDetector, VisibleEnergyInvertsEnuQe) {
       const double e = visible_energy_for_enu_qe(enu, c);
       EXPECT_NEAR(enu_qe(e, c), enu, 1e-11 * enu) << c << " " << enu;
     }
+  // a heavy lepton (muon mass) and binding: the massless start is further off, Newton still lands
+  QeConvention muon;
+  muon.lepton_mass_gev = 0.1056583755;
+  muon.binding_gev = 0.034;
+  for (double c : {-0.5, 0.3, 0.95})
+    for (double enu : {0.3, 0.8, 2.0}) {
+      const double e = visible_energy_for_enu_qe(enu, c, muon);
+      EXPECT_GT(e, muon.lepton_mass_gev);
+      EXPECT_NEAR(enu_qe(e, c, muon), enu, 1e-11 * enu) << c << " " << enu;
+    }
   // elastic on a proton, massless: E = m_p E_ν / (m_p + E_ν (1 − cos θ)) (solve the formula)
   const auto proton = QeConvention::elastic_proton();
   EXPECT_NEAR(visible_energy_for_enu_qe(1.0, 0.0, proton), 0.93827209 / 1.93827209, 1e-12);
