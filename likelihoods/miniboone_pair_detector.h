@@ -33,7 +33,10 @@ struct PairEvent {
   FourMomentum e_plus{};
   FourMomentum e_minus{};
   double parent_beta_gamma = 0; ///< βγ = |p|/m of the decaying parent, for its decay length
-  double weight = 0;            ///< expected events (POT · Φ · σ · N_targets already applied)
+  /// Expected number of parents of such pairs produced in the whole tank for the exposure
+  /// (POT · Φ · σ · N_targets with the tank's 818 t, ch2_targets()); the detector applies the
+  /// decay-inside-fiducial probability and the efficiency (miniboone_response.h).
+  double weight = 0;
 };
 
 struct RingRules {

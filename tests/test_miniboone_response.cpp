@@ -147,6 +147,20 @@ TEST(MiniBooNEResponse, RejectedAndLongLivedPairs) {
                std::invalid_argument);
 }
 
+TEST(MiniBooNEResponse, ProductionInTheFiducialVolumeOnly) {
+  // weights for the 450 t inside R < 5 m: a prompt decay is always inside, and the eg-2012
+  // efficiency is divided by (5/6.1)³ for events inside the fiducial volume
+  ResponseOptions options = unsmeared();
+  options.production = ProductionVolume::fiducial;
+  PairResponse response(options, kInputs);
+  response.add({electron(0.29, 9), electron(0.29, 11), 10.0, 1000.0}, 0.0);
+  EXPECT_NEAR(response.histograms().accepted, 1000 * 0.123 / std::pow(5 / 6.1, 3), 1e-9);
+  response.clear();
+  response.add({electron(0.29, 9), electron(0.29, 11), 10.0, 1000.0}, 0.3); // λ = 3 m
+  EXPECT_NEAR(response.histograms().accepted,
+              1000 * decay_inside_probability(3.0) * 0.123 / std::pow(5 / 6.1, 3), 1e-9);
+}
+
 TEST(MiniBooNEResponse, SmearedEventSpreadsButConservesInsideTheRange) {
   PairResponse response(ResponseOptions{}, kInputs);
   response.add({electron(0.29, 9), electron(0.29, 11), 10.0, 1000.0}, 0.0);
