@@ -2,13 +2,14 @@
 // Likelihood of a predicted MiniBooNE νe-like signal against the digitised excess distributions
 // (inputs/miniboone/digitized_2018, digitized_2020; see their MANIFEST.md): reconstructed cos θ
 // of the electron-like ring to the beam (the "MiniBooNE angle" likelihood) and visible energy,
-// all for νe CCQE candidates with 200 < E_ν^QE < 1250 MeV, neutrino mode unless stated.
+// of νe CCQE candidates, neutrino mode unless stated; 2020: 200 < E_ν^QE < 1250 MeV; 2018: the
+// selection is not settled (taken as 200–3000 MeV, see miniboone_response.h and the MANIFEST).
 //
 // Per bin: observed d_i, predicted background b_i, excess x_i = d_i − b_i, error σ_i of the data
 // point. 2018: σ_i = half the digitised error bar (upper − lower)/2 — these are the statistical
-// errors of the data (σ² ≈ d to a few %), the plots show the background's systematic error
-// separately, which was not digitised. 2020: no error bars were digitised, σ_i = √d_i.
-// Statistics (ShapeStatistic):
+// errors of the data (σ² = d within 7 % in every bin but the last two E_vis ones), the plots
+// show the background's systematic error separately, which was not digitised. 2020: no error bars
+// were digitised, σ_i = √d_i. Statistics (ShapeStatistic):
 //  * shape: χ² = Σ (x_i − N s_i/S)² / σ_i², N = Σ x, S = Σ s: the prediction s is normalised to
 //    the observed excess, only its shape is tested (one degree of freedom fewer). Default.
 //  * rate:  χ² = Σ (x_i − s_i)² / σ_i²: shape and normalisation.
