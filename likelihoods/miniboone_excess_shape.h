@@ -7,7 +7,7 @@
 //
 // Per bin: observed d_i, predicted background b_i, excess x_i = d_i − b_i, error σ_i of the data
 // point. 2018: σ_i = half the digitised error bar (upper − lower)/2 — these are the statistical
-// errors of the data (σ² = d within 7 % in every bin but the last two E_vis ones), the plots
+// errors of the data (σ = √d within 7 % in every bin but rows 17 and 19 of the ν E_vis), the plots
 // show the background's systematic error separately, which was not digitised. 2020: no error bars
 // were digitised, σ_i = √d_i. Statistics (ShapeStatistic):
 //  * shape: χ² = Σ (x_i − N s_i/S)² / σ_i², N = Σ x, S = Σ s: the prediction s is normalised to
