@@ -42,26 +42,35 @@ Q2Range q2_range(double e_nu, double m_heavy, double m_target) {
   return {std::max(lo, 0.0), hi};
 }
 
+double scalar_current_contraction(double e_nu, double q2, double m_heavy, double m_target) {
+  const double k_kprime = 0.5 * (m_heavy * m_heavy + q2);
+  const double k_P = 2.0 * m_target * e_nu - k_kprime; // = k′·P, since (p − p′)·(p + p′) = 0
+  const double P2 = 4.0 * m_target * m_target + q2;
+  // Symmetric lepton tensor S_μν = 2(k′_μ k_ν + k_μ k′_ν − g_μν k·k′) contracted with P^μ P^ν.
+  return 2.0 * (2.0 * k_P * k_P - P2 * k_kprime);
+}
+
+double spin_half_current_contraction(double e_nu, double q2, double m_heavy, double m_target,
+                                     const NucleonFormFactors& ff) {
+  // Spin-averaged hadron tensor H^μν/2 = G_M² Q² (−g^μν + q^μq^ν/q²) + (F₁² + τF₂²) P^μP^ν; its
+  // first part contracts with S_μν to (m_N² + Q²)(2Q² − m_N²)  (DARK_SECTOR.md §2.3).
+  const double mn2 = m_heavy * m_heavy;
+  const double tau = q2 / (4.0 * m_target * m_target);
+  const double g_m = ff.f1 + ff.f2;
+  return (ff.f1 * ff.f1 + tau * ff.f2 * ff.f2) *
+             scalar_current_contraction(e_nu, q2, m_heavy, m_target) +
+         g_m * g_m * (mn2 + q2) * (2.0 * q2 - mn2);
+}
+
 double reduced_matrix_element_sq(const UpscatterTarget& target, double e_nu, double q2,
                                  double m_heavy) {
-  const double m = target.mass, mn2 = m_heavy * m_heavy;
-  const double k_kprime = 0.5 * (mn2 + q2);
-  const double k_P = 2.0 * m * e_nu - k_kprime; // = k′·P, since (p − p′)·(p + p′) = 0
-  const double P2 = 4.0 * m * m + q2;
-  // Symmetric lepton tensor S_μν = 2(k′_μ k_ν + k_μ k′_ν − g_μν k·k′) contracted with P^μ P^ν.
-  const double lepton_PP = 2.0 * (2.0 * k_P * k_P - P2 * k_kprime);
   if (target.kind == UpscatterTarget::Kind::coherent_nucleus) {
     const double charge_ff =
         target.charge * nuclear_form_factor(target.form_factor, q2, target.mass_number);
-    return charge_ff * charge_ff * lepton_PP;
+    return charge_ff * charge_ff * scalar_current_contraction(e_nu, q2, m_heavy, target.mass);
   }
-  // Spin-½ target, spin averaged: H^μν/2 = G_M² Q² (−g^μν + q^μq^ν/q²) + (F₁² + τF₂²) P^μP^ν,
-  // and S_μν (−g^μν Q² + q^μq^ν Q²/q²) = (m_N² + Q²)(2Q² − m_N²)  (DARK_SECTOR.md §2.3).
-  const NucleonFormFactors ff = proton_form_factors(q2);
-  const double tau = q2 / (4.0 * m * m);
-  const double g_m = ff.f1 + ff.f2;
-  return (ff.f1 * ff.f1 + tau * ff.f2 * ff.f2) * lepton_PP +
-         g_m * g_m * (mn2 + q2) * (2.0 * q2 - mn2);
+  return target.charge * target.charge *
+         spin_half_current_contraction(e_nu, q2, m_heavy, target.mass, proton_form_factors(q2));
 }
 
 double dsigma_dq2(const UpscatterVertex& v, const UpscatterTarget& target, double e_nu, double q2) {

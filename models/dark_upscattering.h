@@ -51,6 +51,12 @@ Q2Range q2_range(double e_nu, double m_heavy, double m_target);
 /// contraction of lepton and hadron tensors, for the given target.
 double reduced_matrix_element_sq(const UpscatterTarget& target, double e_nu, double q2,
                                  double m_heavy);
+/// The same for a pointlike spin-0 target of unit charge: S_μν P^μ P^ν = 2[2(k·P)² − P² k·k′].
+double scalar_current_contraction(double e_nu, double q2, double m_heavy, double m_target);
+/// The same for a spin-½ target of mass m_target with vector-current form factors ff (averaged over
+/// the target spin): (F₁² + τF₂²) S_μν P^μP^ν + G_M² (m_N² + Q²)(2Q² − m_N²), G_M = F₁ + F₂.
+double spin_half_current_contraction(double e_nu, double q2, double m_heavy, double m_target,
+                                     const NucleonFormFactors& ff);
 
 /// dσ/dQ² [GeV⁻⁴]; zero outside q2_range.
 double dsigma_dq2(const UpscatterVertex& v, const UpscatterTarget& target, double e_nu, double q2);
