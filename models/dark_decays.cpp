@@ -66,7 +66,16 @@ DalitzRange dalitz_m23_range(double m_parent, double m1, double m2, double m3, d
 double integrate_dalitz(double m_parent, double m1, double m2, double m3,
                         const std::function<double(double, double)>& avg_matrix_element_sq,
                         double rel_tol) {
-  const double lo = (m1 + m2) * (m1 + m2), hi = (m_parent - m3) * (m_parent - m3);
+  return integrate_dalitz(m_parent, m1, m2, m3, avg_matrix_element_sq, (m1 + m2) * (m1 + m2),
+                          (m_parent - m3) * (m_parent - m3), rel_tol);
+}
+
+double integrate_dalitz(double m_parent, double m1, double m2, double m3,
+                        const std::function<double(double, double)>& avg_matrix_element_sq,
+                        double m12_sq_lo, double m12_sq_hi, double rel_tol) {
+  const double lo = std::max(m12_sq_lo, (m1 + m2) * (m1 + m2));
+  const double hi = std::min(m12_sq_hi, (m_parent - m3) * (m_parent - m3));
+  if (!(hi > lo)) return 0.0;
   const auto inner = [&](double m12_sq) {
     const DalitzRange r = dalitz_m23_range(m_parent, m1, m2, m3, m12_sq);
     return integrate([&](double m23_sq) { return avg_matrix_element_sq(m12_sq, m23_sq); }, r.lo,
@@ -78,12 +87,16 @@ double integrate_dalitz(double m_parent, double m1, double m2, double m3,
 }
 
 double width_three_body(const ThreeBodyVertex& v) {
+  return partial_width_three_body(v, 0.0, v.m_parent * v.m_parent);
+}
+
+double partial_width_three_body(const ThreeBodyVertex& v, double m12_sq_lo, double m12_sq_hi) {
   if (v.m_mediator <= v.m_parent)
     throw std::domain_error("width_three_body: mediator must be heavier than the decaying state");
-  return integrate_dalitz(v.m_parent, v.m_lepton, v.m_lepton, 0.0,
-                          [&](double m12_sq, double m23_sq) {
-                            return three_body_matrix_element_sq(v, m12_sq, m23_sq);
-                          });
+  const auto msq = [&](double m12_sq, double m23_sq) {
+    return three_body_matrix_element_sq(v, m12_sq, m23_sq);
+  };
+  return integrate_dalitz(v.m_parent, v.m_lepton, v.m_lepton, 0.0, msq, m12_sq_lo, m12_sq_hi);
 }
 
 double width_three_body_contact(const ThreeBodyVertex& v) {

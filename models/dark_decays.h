@@ -51,8 +51,15 @@ DalitzRange dalitz_m23_range(double m_parent, double m1, double m2, double m3, d
 double integrate_dalitz(double m_parent, double m1, double m2, double m3,
                         const std::function<double(double, double)>& avg_matrix_element_sq,
                         double rel_tol = 1e-8);
+/// The same restricted to m₁₂² in [m12_sq_lo, m12_sq_hi] (clipped to the physical range).
+double integrate_dalitz(double m_parent, double m1, double m2, double m3,
+                        const std::function<double(double, double)>& avg_matrix_element_sq,
+                        double m12_sq_lo, double m12_sq_hi, double rel_tol = 1e-8);
 
 double width_three_body(const ThreeBodyVertex& v);
+/// Partial width with the e⁺e⁻ invariant mass² m₁₂² in [m12_sq_lo, m12_sq_hi] (clipped to the
+/// physical range).
+double partial_width_three_body(const ThreeBodyVertex& v, double m12_sq_lo, double m12_sq_hi);
 /// Contact (m_V → ∞, m_e → 0) limit: G² M⁵/(768 π³), G = C/m_V².
 double width_three_body_contact(const ThreeBodyVertex& v);
 /// Γ(ν₄ → ν e⁺e⁻) for the heavy-zprime model (Dirac ν₄, full phase space). Heavy-Z′ limit:
