@@ -17,19 +17,26 @@ DarkEventGenerator::DarkEventGenerator(const DarkModelParams& params, const Upsc
     three_body_.emplace(three_body_vertex(zp));
     width_heavy_ = width_nu4_to_nu_ee(zp);
   }
+  // Form-factor cut-off of the Q² spectrum: F² ≈ exp(−Q² r_n²/3) for a nucleus, dipole for the
+  // proton.
+  const double cutoff_sq =
+      target_.kind == UpscatterTarget::Kind::proton
+          ? kProtonDipoleMassSq
+          : 3.0 * kHbarCGeVFm * kHbarCGeVFm / std::pow(helm_radius_fm(target_.mass_number), 2);
+  proposal_mass_ = std::sqrt(std::min(vertex_.m_mediator * vertex_.m_mediator, cutoff_sq));
 }
 
 std::optional<DarkEvent> DarkEventGenerator::generate(double e_nu,
                                                       const UniformSource& uniform) const {
   const Q2Range range = q2_range(e_nu, vertex_.m_heavy, target_.mass);
   if (range.empty()) return std::nullopt;
-  const double mv = vertex_.m_mediator, mn = vertex_.m_heavy, mt = target_.mass;
+  const double mu = proposal_mass_, mn = vertex_.m_heavy, mt = target_.mass;
 
-  // Q² from the propagator density 1/(Q² + m_V²)², i.e. uniform in v; weight = dσ/dQ² / pdf.
-  const double v_lo = propagator_variable(range.lo, mv), v_hi = propagator_variable(range.hi, mv);
-  const double q2 = std::clamp(q2_from_propagator_variable(v_lo + (v_hi - v_lo) * uniform(), mv),
+  // Q² from the density 1/(Q² + μ²)², i.e. uniform in v; weight = dσ/dQ² / pdf.
+  const double v_lo = propagator_variable(range.lo, mu), v_hi = propagator_variable(range.hi, mu);
+  const double q2 = std::clamp(q2_from_propagator_variable(v_lo + (v_hi - v_lo) * uniform(), mu),
                                range.lo, range.hi);
-  const double inverse_pdf = (q2 + mv * mv) * (q2 + mv * mv) * (v_hi - v_lo);
+  const double inverse_pdf = (q2 + mu * mu) * (q2 + mu * mu) * (v_hi - v_lo);
 
   DarkEvent event;
   event.e_nu = e_nu;

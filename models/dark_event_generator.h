@@ -5,8 +5,10 @@
 //   heavy-zprime: ν_μ T → ν₄ T,   ν₄ → ν e⁺e⁻ through an off-shell Z′ (Dalitz point from |M|²,
 //                 unpolarised ν₄: decay plane isotropic)
 // Lab frame: beam along +z, target at rest; four-vectors (E, px, py, pz) in GeV.
-// Q² is drawn from the propagator alone (uniform in v = −1/(Q² + m_V²)) and the event carries the
-// weight dσ/dQ² / pdf(Q²) in cm² per target, so the mean weight over events is σ(E_ν).
+// Q² is drawn from 1/(Q² + μ²)² (uniform in v = −1/(Q² + μ²)) with μ² = min(m_V², Λ_T²), Λ_T² the
+// scale where the target form factor cuts the spectrum off (3/r_n² for a nucleus, Λ² = 0.71 GeV²
+// for the proton), and the event carries the weight dσ/dQ² / pdf(Q²) in cm² per target, so the mean
+// weight over events is σ(E_ν). μ ≤ m_V keeps the weight bounded.
 
 #include "dark_decays.h"
 #include "dark_kinematics.h"
@@ -51,6 +53,7 @@ private:
   DarkModelParams params_;
   UpscatterTarget target_;
   UpscatterVertex vertex_;
+  double proposal_mass_ = 0; ///< μ of the Q² proposal
   double width_heavy_ = 0;
   double width_mediator_ = 0;
   std::optional<ThreeBodySampler> three_body_;
