@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace nubayes::dark {
 
@@ -32,6 +33,9 @@ std::optional<DarkEvent> DarkEventGenerator::generate(double e_nu,
   if (range.empty()) return std::nullopt;
   const double mu = proposal_mass_, mn = vertex_.m_heavy, mt = target_.mass;
 
+  if (!(range.lo + mu * mu > 0.0))
+    throw std::domain_error(
+        "DarkEventGenerator: massless mediator and massless N diverge at Q² = 0");
   // Q² from the density 1/(Q² + μ²)², i.e. uniform in v; weight = dσ/dQ² / pdf.
   const double v_lo = propagator_variable(range.lo, mu), v_hi = propagator_variable(range.hi, mu);
   const double q2 = std::clamp(q2_from_propagator_variable(v_lo + (v_hi - v_lo) * uniform(), mu),

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace nubayes::dark {
 
@@ -92,6 +93,8 @@ double sigma(const UpscatterVertex& v, const UpscatterTarget& target, double e_n
   const Q2Range range = q2_range(e_nu, v.m_heavy, target.mass);
   if (range.empty()) return 0.0;
   const double mv = v.m_mediator;
+  if (!(range.lo + mv * mv > 0.0))
+    throw std::domain_error("dark::sigma: massless mediator and massless N diverge at Q² = 0");
   // dQ² = (Q² + m_V²)² dv: the integrand in v is the propagator-free, smooth part.
   const auto integrand = [&](double x) {
     const double q2 = std::clamp(q2_from_propagator_variable(x, mv), range.lo, range.hi);

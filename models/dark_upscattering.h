@@ -64,6 +64,7 @@ double dsigma_dq2(const UpscatterVertex& v, const UpscatterTarget& target, doubl
 double dsigma_derecoil(const UpscatterVertex& v, const UpscatterTarget& target, double e_nu,
                        double e_recoil);
 /// σ(E_ν) [GeV⁻²] per target, integrated in v = −1/(Q² + m_V²) (which removes the propagator peak).
+/// Throws std::domain_error for m_V = m_N = 0 (infrared divergent).
 double sigma(const UpscatterVertex& v, const UpscatterTarget& target, double e_nu,
              double rel_tol = 1e-7);
 

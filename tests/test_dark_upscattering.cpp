@@ -1,6 +1,7 @@
 // Up-scattering ν_μ T → N T through a vector mediator (models/dark_upscattering.h): limits of the
 // exact formulas, kinematic boundaries, and independent literature / hand-computed numbers.
 
+#include "dark_integrate.h"
 #include "dark_upscattering.h"
 
 #include <gtest/gtest.h>
@@ -153,6 +154,45 @@ TEST(DarkUpscattering, SpinHalfContractionMatchesExplicitTensors) {
     }
   }
   EXPECT_NEAR(spin_half_current_contraction(e_nu, q2, m_n, m, ff) / total, 1.0, 1e-10);
+}
+
+// Independent formula for the spin-½ target with a massive outgoing fermion and F₂ ≠ 0: the
+// Llewellyn Smith quasi-elastic cross section (C. H. Llewellyn Smith, Phys. Rept. 3 (1972) 261;
+// also Formaggio & Zeller, Rev. Mod. Phys. 84 (2012) 1307, eq. 54) with the axial form factors set
+// to zero:
+//   dσ/dQ² = M² G²/(16π E²) [A + C (s − u)²/M⁴]   (G_F² cos²θ_c/8π → G²/16π for our vertex
+//   normalisation) A = (m² + Q²)/M² [−(1 − τ)F₁² + τ(1 − τ)F₂² + 4τF₁F₂ − m²/(4M²)(F₁ + F₂)²], C =
+//   (F₁² + τF₂²)/4,  s − u = 4ME − Q² − m²,  m = outgoing fermion mass.
+TEST(DarkUpscattering, SpinHalfMatchesLlewellynSmith) {
+  const double m = kProtonMass;
+  for (double m_n : {0.0, 0.1, 0.42}) {
+    for (double e_nu : {0.8, 2.0}) {
+      const Q2Range r = q2_range(e_nu, m_n, m);
+      for (double frac : {0.01, 0.3, 0.8}) {
+        const double q2 = r.lo + frac * (r.hi - r.lo), tau = q2 / (4 * m * m);
+        const NucleonFormFactors ff = proton_form_factors(q2);
+        const double f1 = ff.f1, f2 = ff.f2, mn2 = m_n * m_n;
+        const double a = (mn2 + q2) / (m * m) *
+                         (-(1 - tau) * f1 * f1 + tau * (1 - tau) * f2 * f2 + 4 * tau * f1 * f2 -
+                          mn2 / (4 * m * m) * (f1 + f2) * (f1 + f2));
+        const double c = (f1 * f1 + tau * f2 * f2) / 4;
+        const double s_minus_u = 4 * m * e_nu - q2 - mn2;
+        const double ls =
+            m * m / (16 * kPi * e_nu * e_nu) * (a + c * s_minus_u * s_minus_u / std::pow(m, 4));
+        const double ours =
+            spin_half_current_contraction(e_nu, q2, m_n, m, ff) / (64 * kPi * m * m * e_nu * e_nu);
+        EXPECT_NEAR(ours / ls, 1.0, 1e-10) << m_n << " " << e_nu << " " << frac;
+      }
+    }
+  }
+}
+
+// Adaptive quadrature on integrands with an endpoint singularity and a narrow peak.
+TEST(DarkUpscattering, AdaptiveQuadrature) {
+  EXPECT_NEAR(integrate([](double x) { return std::sqrt(x); }, 0.0, 1.0, 1e-10), 2.0 / 3.0, 1e-9);
+  const double w = 1e-4; // ∫ w/(x² + w²) over [−1, 1] = 2 atan(1/w)
+  EXPECT_NEAR(integrate([&](double x) { return w / (x * x + w * w); }, -1.0, 1.0, 1e-10),
+              2.0 * std::atan(1.0 / w), 1e-8);
 }
 
 // Independent literature number: coherent elastic ν–nucleus scattering (Freedman 1974; Drukier &
