@@ -40,6 +40,14 @@ struct HeavyZprimeParams {
   double alpha_prime = 1.0; ///< α′ = g′² / 4π
 };
 
+/// False outside the region where the formulas of this module apply (callers turn false into
+/// ln L = −inf): finite positive masses with 2 m_e < m_ZD < m_N (on-shell N_D → ν Z_D → ν e⁺e⁻),
+/// |U_μ4|² in [0, 1), α_D ≥ 0, α ε² ≥ 0.
+bool is_physical(const DarkZdParams& p);
+/// Heavy-zprime: 2 m_e < m₄ < m_Z′ (the Z′ in ν₄ → ν e⁺e⁻ is off shell), |U_α4|² ≥ 0 with
+/// |U_μ4|² + |U_τ4|² < 1, χ² ≥ 0, α′ ≥ 0.
+bool is_physical(const HeavyZprimeParams& p);
+
 /// |U_D4|² = 1 − |U_μ4|² (only U_μ4 is non-zero among the active mixings of N_D).
 inline double dark_row_norm_sq(const DarkZdParams& p) {
   return 1.0 - p.umu4_sq;

@@ -255,3 +255,16 @@ TEST(DarkUpscattering, HeavySpinHalfTargetTendsToScalar) {
                   scalar_current_contraction(e_nu, q2, m_n, m),
               1.0, 1e-6);
 }
+
+// Parameter validity: the regions where the formulas apply (dark_couplings.h).
+TEST(DarkUpscattering, PhysicalParameterRegion) {
+  EXPECT_TRUE(is_physical(DarkZdParams{}));
+  EXPECT_TRUE(is_physical(HeavyZprimeParams{}));
+  EXPECT_FALSE(is_physical(DarkZdParams{0.03, 0.04, 1e-6, 0.25, 1e-10})); // m_ZD > m_N
+  EXPECT_FALSE(is_physical(DarkZdParams{0.3, 1e-3, 1e-6, 0.25, 1e-10}));  // below 2 m_e
+  EXPECT_FALSE(is_physical(DarkZdParams{0.3, 0.03, -1e-6, 0.25, 1e-10}));
+  EXPECT_FALSE(is_physical(DarkZdParams{0.3, 0.03, 1e-6, std::nan(""), 1e-10}));
+  EXPECT_FALSE(is_physical(HeavyZprimeParams{0.14, 0.1, 1e-6, 1e-4, 1e-6, 1.0})); // Z′ on shell
+  EXPECT_FALSE(is_physical(HeavyZprimeParams{0.14, 1.25, 0.6, 0.5, 1e-6, 1.0}));  // Σ|U|² > 1
+  EXPECT_FALSE(is_physical(HeavyZprimeParams{0.14, 1.25, 1e-6, 1e-4, -1e-6, 1.0}));
+}
