@@ -30,6 +30,29 @@ double width_n_to_nu_zd(const DarkZdParams& p) {
   return width_heavy_to_nu_vector(decay_vertex_sq(p), p.m_N, p.m_ZD);
 }
 
+double longitudinal_fraction(double m_heavy, double m_vector) {
+  return m_heavy * m_heavy / (m_heavy * m_heavy + 2.0 * m_vector * m_vector);
+}
+
+namespace {
+// Unnormalised helicity-weighted |M|² of V → e⁻e⁺ (from ε·J with J the vector-current trace).
+double vector_decay_bracket(double c, double f_long, double beta) {
+  const double b2 = beta * beta;
+  return f_long * 2.0 * (1.0 - b2 * c * c) + (1.0 - f_long) * (2.0 - b2 + b2 * c * c);
+}
+} // namespace
+
+double vector_decay_angular_density(double cos_theta, double f_long, double beta) {
+  return vector_decay_bracket(cos_theta, f_long, beta) / (4.0 - 4.0 * beta * beta / 3.0);
+}
+
+double sample_vector_decay_cos_theta(double f_long, double beta, const UniformSource& uniform) {
+  for (;;) {
+    const double c = 2.0 * uniform() - 1.0;
+    if (2.0 * uniform() < vector_decay_bracket(c, f_long, beta)) return c;
+  }
+}
+
 double ctau_cm(double width) {
   return kHbarCGeVCm / width;
 }
@@ -152,23 +175,9 @@ std::array<FourVector, 3> ThreeBodySampler::decay(const FourVector& parent,
   const double p1 = std::sqrt(std::max(e1 * e1 - me2, 0.0)), p3 = e3;
   // Angle between e⁻ and ν from (p₁ + k)² = m₁₃².
   const double cos13 = std::clamp((me2 + 2.0 * e1 * e3 - m13_sq) / (2.0 * p1 * p3), -1.0, 1.0);
-  const double sin13 = std::sqrt(1.0 - cos13 * cos13);
   // Isotropic orientation: e⁻ direction n, decay plane at a uniform azimuth about n.
   const auto n = isotropic_direction(uniform);
-  const std::array<double, 3> helper =
-      std::abs(n[2]) < 0.9 ? std::array<double, 3>{0, 0, 1} : std::array<double, 3>{1, 0, 0};
-  std::array<double, 3> a = {n[1] * helper[2] - n[2] * helper[1],
-                             n[2] * helper[0] - n[0] * helper[2],
-                             n[0] * helper[1] - n[1] * helper[0]};
-  const double a_norm = std::sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
-  for (double& x : a)
-    x /= a_norm;
-  const std::array<double, 3> b = {n[1] * a[2] - n[2] * a[1], n[2] * a[0] - n[0] * a[2],
-                                   n[0] * a[1] - n[1] * a[0]};
-  const double phi = 2.0 * kPi * uniform();
-  std::array<double, 3> nu_dir{};
-  for (int i = 0; i < 3; ++i)
-    nu_dir[i] = cos13 * n[i] + sin13 * (std::cos(phi) * a[i] + std::sin(phi) * b[i]);
+  const auto nu_dir = direction_about_axis(n, cos13, 2.0 * kPi * uniform());
   const FourVector electron = {e1, p1 * n[0], p1 * n[1], p1 * n[2]};
   const FourVector neutrino = {e3, p3 * nu_dir[0], p3 * nu_dir[1], p3 * nu_dir[2]};
   const FourVector rest_parent = {m, 0, 0, 0};

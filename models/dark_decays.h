@@ -20,6 +20,16 @@ double width_zd_to_ee(const DarkZdParams& p);
 double width_heavy_to_nu_vector(double vertex_sq, double m_heavy, double m_vector);
 double width_n_to_nu_zd(const DarkZdParams& p);
 
+/// Longitudinal fraction of V in N → ν V (massless left-handed ν): f_L = m_N²/(m_N² + 2 m_V²); the
+/// rest is helicity −1 (the analogue of the W helicity fractions in t → bW).
+double longitudinal_fraction(double m_heavy, double m_vector);
+/// Density of cos θ of the e⁻ in V → e⁻e⁺ relative to the V helicity axis (vector coupling,
+/// electron velocity β in the V frame), normalised on [−1, 1]:
+///   [f_L · 2(1 − β²c²) + (1 − f_L)(2 − β² + β²c²)] / (4 − 4β²/3).
+double vector_decay_angular_density(double cos_theta, double f_long, double beta);
+/// Samples cos θ from vector_decay_angular_density (accept–reject, the bracket is ≤ 2).
+double sample_vector_decay_cos_theta(double f_long, double beta, const UniformSource& uniform);
+
 /// cτ [cm] for a width [GeV].
 double ctau_cm(double width);
 /// Lab decay length βγ cτ [cm] = (|p⃗|/m) cτ.

@@ -6,8 +6,9 @@
 
 namespace nubayes::dark {
 
-DarkEventGenerator::DarkEventGenerator(const DarkModelParams& params, const UpscatterTarget& target)
-    : params_(params), target_(target) {
+DarkEventGenerator::DarkEventGenerator(const DarkModelParams& params, const UpscatterTarget& target,
+                                       ZdDecayAngles zd_angles)
+    : params_(params), target_(target), zd_angles_(zd_angles) {
   if (const auto* zd = std::get_if<DarkZdParams>(&params_)) {
     vertex_ = upscatter_vertex(*zd);
     width_heavy_ = width_n_to_nu_zd(*zd);
@@ -79,7 +80,23 @@ void DarkEventGenerator::decay_dark_zd(DarkEvent& event, const UniformSource& un
   event.mediator = nu_and_zd[1];
   event.decay_length_mediator_cm =
       decay_length_cm(width_mediator_, zd.m_ZD, momentum(event.mediator));
-  const auto pair = decay_two_body_isotropic(event.mediator, kElectronMass, kElectronMass, uniform);
+  if (zd_angles_ == ZdDecayAngles::isotropic) {
+    const auto pair =
+        decay_two_body_isotropic(event.mediator, kElectronMass, kElectronMass, uniform);
+    event.electron = pair[0];
+    event.positron = pair[1];
+    return;
+  }
+  // Helicity axis: the Z_D direction in the N rest frame, i.e. opposite to N seen from the Z_D.
+  const FourVector heavy_in_zd = boost_to_rest_frame(event.heavy, event.mediator);
+  const double p_heavy = momentum(heavy_in_zd);
+  const std::array<double, 3> axis = {-heavy_in_zd[1] / p_heavy, -heavy_in_zd[2] / p_heavy,
+                                      -heavy_in_zd[3] / p_heavy};
+  const double beta_e = 2.0 * two_body_momentum(zd.m_ZD, kElectronMass, kElectronMass) / zd.m_ZD;
+  const double cos_theta =
+      sample_vector_decay_cos_theta(longitudinal_fraction(zd.m_N, zd.m_ZD), beta_e, uniform);
+  const auto pair = decay_two_body_about_axis(event.mediator, kElectronMass, kElectronMass, axis,
+                                              cos_theta, 2.0 * kPi * uniform());
   event.electron = pair[0];
   event.positron = pair[1];
 }

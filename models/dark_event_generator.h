@@ -1,7 +1,9 @@
 #pragma once
 // Event generator for ν_μ up-scattering into a dark-sector fermion followed by its decay to e⁺e⁻:
-//   dark-zd:      ν_μ T → N_D T,  N_D → ν Z_D,  Z_D → e⁺e⁻   (both two-body decays isotropic in the
-//                 parent rest frame: polarisation of N_D and Z_D neglected, see DARK_SECTOR.md §4)
+//   dark-zd:      ν_μ T → N_D T,  N_D → ν Z_D,  Z_D → e⁺e⁻   (N_D unpolarised: N_D → ν Z_D
+//   isotropic
+//                 in its rest frame; Z_D → e⁺e⁻ with the Z_D helicity fractions of N → ν Z_D, or
+//                 isotropic on request; see DARK_SECTOR.md §4)
 //   heavy-zprime: ν_μ T → ν₄ T,   ν₄ → ν e⁺e⁻ through an off-shell Z′ (Dalitz point from |M|²,
 //                 unpolarised ν₄: decay plane isotropic)
 // Lab frame: beam along +z, target at rest; four-vectors (E, px, py, pz) in GeV.
@@ -37,9 +39,16 @@ struct DarkEvent {
 
 using DarkModelParams = std::variant<DarkZdParams, HeavyZprimeParams>;
 
+/// Angular distribution of Z_D → e⁺e⁻ in the Z_D rest frame.
+enum class ZdDecayAngles {
+  helicity, ///< about the Z_D helicity axis with f_L = m_N²/(m_N² + 2 m_ZD²) (longitudinal ∝ sin²θ)
+  isotropic, ///< uniform (the assumption of the physics notes §9.3 opening-angle numbers)
+};
+
 class DarkEventGenerator {
 public:
-  DarkEventGenerator(const DarkModelParams& params, const UpscatterTarget& target);
+  DarkEventGenerator(const DarkModelParams& params, const UpscatterTarget& target,
+                     ZdDecayAngles zd_angles = ZdDecayAngles::helicity);
 
   /// One event at neutrino energy e_nu; nullopt below the production threshold.
   std::optional<DarkEvent> generate(double e_nu, const UniformSource& uniform) const;
@@ -52,6 +61,7 @@ private:
 
   DarkModelParams params_;
   UpscatterTarget target_;
+  ZdDecayAngles zd_angles_;
   UpscatterVertex vertex_;
   double proposal_mass_ = 0; ///< μ of the Q² proposal
   double width_heavy_ = 0;
