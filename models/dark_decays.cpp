@@ -53,6 +53,20 @@ double sample_vector_decay_cos_theta(double f_long, double beta, const UniformSo
   }
 }
 
+double polarised_decay_ratio(const FourVector& heavy, const FourVector& polarisation,
+                             const FourVector& nu, const FourVector& electron,
+                             const FourVector& positron) {
+  const double m = invariant_mass(heavy), me2 = invariant_mass_sq(electron);
+  const auto bracket = [&](const FourVector& x) {
+    return dot(nu, electron) * dot(x, positron) + dot(nu, positron) * dot(x, electron) +
+           me2 * dot(nu, x);
+  };
+  FourVector shifted{};
+  for (int mu = 0; mu < 4; ++mu)
+    shifted[mu] = heavy[mu] - m * polarisation[mu];
+  return bracket(shifted) / bracket(heavy);
+}
+
 double ctau_cm(double width) {
   return kHbarCGeVCm / width;
 }

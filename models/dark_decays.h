@@ -30,6 +30,17 @@ double vector_decay_angular_density(double cos_theta, double f_long, double beta
 /// Samples cos θ from vector_decay_angular_density (accept–reject, the bracket is ≤ 2).
 double sample_vector_decay_cos_theta(double f_long, double beta, const UniformSource& uniform);
 
+/// Decay of a polarised heavy state (momentum p, mass m, polarisation four-vector Π as from
+/// heavy_polarisation) into ν(k) e⁻(p₁) e⁺(p₂) through a vector coupled as ν̄γ^μP_L N and
+/// vectorially to e: the spin sum of the unpolarised case is linear in p, and a spin state enters
+/// as p → p − mΠ. Returns the ratio of polarised to unpolarised |M|²,
+///   w = B(p − mΠ)/B(p),  B(x) = (k·p₁)(x·p₂) + (k·p₂)(x·p₁) + m_e²(k·x),
+/// in [0, 2]; the mediator propagator cancels, so it holds for the on-shell Z_D chain and the
+/// off-shell Z′ alike.
+double polarised_decay_ratio(const FourVector& heavy, const FourVector& polarisation,
+                             const FourVector& nu, const FourVector& electron,
+                             const FourVector& positron);
+
 /// cτ [cm] for a width [GeV].
 double ctau_cm(double width);
 /// Lab decay length βγ cτ [cm] = (|p⃗|/m) cτ.

@@ -7,8 +7,8 @@
 namespace nubayes::dark {
 
 DarkEventGenerator::DarkEventGenerator(const DarkModelParams& params, const UpscatterTarget& target,
-                                       ZdDecayAngles zd_angles)
-    : params_(params), target_(target), zd_angles_(zd_angles) {
+                                       DecayAngles angles)
+    : params_(params), target_(target), angles_(angles) {
   if (const auto* zd = std::get_if<DarkZdParams>(&params_)) {
     vertex_ = upscatter_vertex(*zd);
     width_heavy_ = width_n_to_nu_zd(*zd);
@@ -62,43 +62,23 @@ std::optional<DarkEvent> DarkEventGenerator::generate(double e_nu,
   event.beta_gamma_heavy = p_heavy / mn;
   event.decay_length_heavy_cm = decay_length_cm(width_heavy_, mn, p_heavy);
 
-  if (three_body_) {
-    const auto daughters = three_body_->decay(event.heavy, uniform);
-    event.electron = daughters[0];
-    event.positron = daughters[1];
-    event.nu_out = daughters[2];
-  } else {
-    decay_dark_zd(event, uniform);
+  event.heavy_polarisation = heavy_polarisation(target_, event.nu_in, event.heavy, mn);
+
+  const DecayProducts decay =
+      three_body_ ? decay_heavy_sterile(*three_body_, event.heavy, event.heavy_polarisation,
+                                        angles_, uniform)
+                  : decay_dark_neutrino(std::get<DarkZdParams>(params_), event.heavy,
+                                        event.heavy_polarisation, angles_, uniform);
+  event.nu_out = decay.nu;
+  event.mediator = decay.mediator;
+  event.electron = decay.electron;
+  event.positron = decay.positron;
+  if (!three_body_) {
+    const double m_zd = std::get<DarkZdParams>(params_).m_ZD;
+    event.decay_length_mediator_cm =
+        decay_length_cm(width_mediator_, m_zd, momentum(event.mediator));
   }
   return event;
-}
-
-void DarkEventGenerator::decay_dark_zd(DarkEvent& event, const UniformSource& uniform) const {
-  const auto& zd = std::get<DarkZdParams>(params_);
-  const auto nu_and_zd = decay_two_body_isotropic(event.heavy, 0.0, zd.m_ZD, uniform);
-  event.nu_out = nu_and_zd[0];
-  event.mediator = nu_and_zd[1];
-  event.decay_length_mediator_cm =
-      decay_length_cm(width_mediator_, zd.m_ZD, momentum(event.mediator));
-  if (zd_angles_ == ZdDecayAngles::isotropic) {
-    const auto pair =
-        decay_two_body_isotropic(event.mediator, kElectronMass, kElectronMass, uniform);
-    event.electron = pair[0];
-    event.positron = pair[1];
-    return;
-  }
-  // Helicity axis: the Z_D direction in the N rest frame, i.e. opposite to N seen from the Z_D.
-  const FourVector heavy_in_zd = boost_to_rest_frame(event.heavy, event.mediator);
-  const double p_heavy = momentum(heavy_in_zd);
-  const std::array<double, 3> axis = {-heavy_in_zd[1] / p_heavy, -heavy_in_zd[2] / p_heavy,
-                                      -heavy_in_zd[3] / p_heavy};
-  const double beta_e = 2.0 * two_body_momentum(zd.m_ZD, kElectronMass, kElectronMass) / zd.m_ZD;
-  const double cos_theta =
-      sample_vector_decay_cos_theta(longitudinal_fraction(zd.m_N, zd.m_ZD), beta_e, uniform);
-  const auto pair = decay_two_body_about_axis(event.mediator, kElectronMass, kElectronMass, axis,
-                                              cos_theta, 2.0 * kPi * uniform());
-  event.electron = pair[0];
-  event.positron = pair[1];
 }
 
 } // namespace nubayes::dark

@@ -12,6 +12,7 @@
 // for the proton), and the event carries the weight dσ/dQ² / pdf(Q²) in cm² per target, so the mean
 // weight over events is σ(E_ν). μ ≤ m_V keeps the weight bounded.
 
+#include "dark_decay_chain.h"
 #include "dark_decays.h"
 #include "dark_kinematics.h"
 #include "dark_upscattering.h"
@@ -22,14 +23,15 @@
 namespace nubayes::dark {
 
 struct DarkEvent {
-  double weight_cm2 = 0; ///< importance weight: E[weight] = σ(E_ν) [cm² per target]
-  double e_nu = 0;       ///< [GeV]
-  double q2 = 0;         ///< −t [GeV²]
-  FourVector nu_in{};    ///< incoming ν_μ
-  FourVector heavy{};    ///< N_D or ν₄ after up-scattering
-  FourVector recoil{};   ///< target after the scattering
-  FourVector nu_out{};   ///< light ν from the heavy-state decay
-  FourVector mediator{}; ///< Z_D (dark-zd); zero for heavy-zprime (off-shell Z′)
+  double weight_cm2 = 0;           ///< importance weight: E[weight] = σ(E_ν) [cm² per target]
+  double e_nu = 0;                 ///< [GeV]
+  double q2 = 0;                   ///< −t [GeV²]
+  FourVector nu_in{};              ///< incoming ν_μ
+  FourVector heavy{};              ///< N_D or ν₄ after up-scattering
+  FourVector heavy_polarisation{}; ///< its polarisation four-vector Π (heavy_polarisation)
+  FourVector recoil{};             ///< target after the scattering
+  FourVector nu_out{};             ///< light ν from the heavy-state decay
+  FourVector mediator{};           ///< Z_D (dark-zd); zero for heavy-zprime (off-shell Z′)
   FourVector electron{};
   FourVector positron{};
   double beta_gamma_heavy = 0;         ///< |p⃗|/m of the heavy state
@@ -39,16 +41,10 @@ struct DarkEvent {
 
 using DarkModelParams = std::variant<DarkZdParams, HeavyZprimeParams>;
 
-/// Angular distribution of Z_D → e⁺e⁻ in the Z_D rest frame.
-enum class ZdDecayAngles {
-  helicity, ///< about the Z_D helicity axis with f_L = m_N²/(m_N² + 2 m_ZD²) (longitudinal ∝ sin²θ)
-  isotropic, ///< uniform (the assumption of the physics notes §9.3 opening-angle numbers)
-};
-
 class DarkEventGenerator {
 public:
   DarkEventGenerator(const DarkModelParams& params, const UpscatterTarget& target,
-                     ZdDecayAngles zd_angles = ZdDecayAngles::helicity);
+                     DecayAngles angles = DecayAngles::polarised);
 
   /// One event at neutrino energy e_nu; nullopt below the production threshold.
   std::optional<DarkEvent> generate(double e_nu, const UniformSource& uniform) const;
@@ -57,11 +53,9 @@ public:
   const UpscatterTarget& target() const { return target_; }
 
 private:
-  void decay_dark_zd(DarkEvent& event, const UniformSource& uniform) const;
-
   DarkModelParams params_;
   UpscatterTarget target_;
-  ZdDecayAngles zd_angles_;
+  DecayAngles angles_;
   UpscatterVertex vertex_;
   double proposal_mass_ = 0; ///< μ of the Q² proposal
   double width_heavy_ = 0;

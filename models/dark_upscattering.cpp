@@ -74,6 +74,34 @@ double reduced_matrix_element_sq(const UpscatterTarget& target, double e_nu, dou
          spin_half_current_contraction(e_nu, q2, m_heavy, target.mass, proton_form_factors(q2));
 }
 
+FourVector heavy_polarisation(const UpscatterTarget& target, const FourVector& nu_in,
+                              const FourVector& heavy, double m_heavy) {
+  const FourVector target_in = {target.mass, 0, 0, 0};
+  const FourVector q = nu_in - heavy;
+  const FourVector P = target_in + target_in + q; // p + p′
+  const double q2 = -dot(q, q);
+  const double k_P = dot(nu_in, P), P2 = dot(P, P);
+  // Scalar-current part: b = 2(k·P)P − P²k.
+  FourVector b{};
+  for (int mu = 0; mu < 4; ++mu)
+    b[mu] = 2.0 * k_P * P[mu] - P2 * nu_in[mu];
+  if (target.kind == UpscatterTarget::Kind::proton) {
+    const NucleonFormFactors ff = proton_form_factors(q2);
+    const double tau = q2 / (4.0 * target.mass * target.mass), g_m = ff.f1 + ff.f2;
+    const double electric = 2.0 * (ff.f1 * ff.f1 + tau * ff.f2 * ff.f2);
+    const double magnetic = g_m * g_m;
+    for (int mu = 0; mu < 4; ++mu) {
+      b[mu] = electric * b[mu] +
+              magnetic * (2.0 * q2 * nu_in[mu] + 2.0 * (m_heavy * m_heavy + q2) * q[mu]);
+    }
+  }
+  const double b_k = dot(b, heavy);
+  FourVector pol{};
+  for (int mu = 0; mu < 4; ++mu)
+    pol[mu] = m_heavy * b[mu] / b_k - heavy[mu] / m_heavy;
+  return pol;
+}
+
 double dsigma_dq2(const UpscatterVertex& v, const UpscatterTarget& target, double e_nu, double q2) {
   const Q2Range range = q2_range(e_nu, v.m_heavy, target.mass);
   if (range.empty() || q2 < range.lo || q2 > range.hi) return 0.0;

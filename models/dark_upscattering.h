@@ -12,6 +12,7 @@
 
 #include "dark_couplings.h"
 #include "dark_form_factors.h"
+#include "dark_kinematics.h"
 
 namespace nubayes::dark {
 
@@ -67,6 +68,15 @@ double dsigma_derecoil(const UpscatterVertex& v, const UpscatterTarget& target, 
 /// Throws std::domain_error for m_V = m_N = 0 (infrared divergent).
 double sigma(const UpscatterVertex& v, const UpscatterTarget& target, double e_nu,
              double rel_tol = 1e-7);
+
+/// Polarisation four-vector Π of the produced N (m_heavy > 0) for lab momenta k (ν), k′ (N) and a
+/// target at rest: the probability to find N with spin four-vector s is ∝ 1 − s·Π, i.e. Π = (0, Π⃗)
+/// in the N rest frame, |Π⃗| ≤ 1. From |M|²(s) = ½ f(k′ − m_N s) with f(v) = b·v the unpolarised
+/// contraction (linear in k′): Π = m_N b/(b·k′) − k′/m_N, with
+///   spin-0:  b = 2(k·P)P − P²k,
+///   spin-½:  b = G_M²[2Q²k + 2(m_N² + Q²)q] + 2(F₁² + τF₂²)[2(k·P)P − P²k],  q = k − k′.
+FourVector heavy_polarisation(const UpscatterTarget& target, const FourVector& nu_in,
+                              const FourVector& heavy, double m_heavy);
 
 /// The propagator-flattening variable and its inverse (shared with the event generator).
 inline double propagator_variable(double q2, double m_mediator) {

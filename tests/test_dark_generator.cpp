@@ -82,7 +82,9 @@ TEST(DarkEventGenerator, KinematicsConserved) {
 
 // The weighted Q² spectrum against ∫ dσ/dQ² in 12 bins (log-spaced across the allowed range), and
 // the mean weight against σ(E_ν). Each bin estimate is a mean of N weights with variance
-// (⟨w²⟩ − ⟨w⟩²)/N; χ² over 12 bins must stay below the p = 0.001 quantile 32.9.
+// (⟨w²⟩ − ⟨w⟩²)/N. Four model/target cases are tested at a family-wise p = 0.001 (Bonferroni): each
+// χ² (12 dof) must stay below the p = 0.001/4 quantile 36.7. (Over 20 seeds per case the mean χ²
+// was 12.6–13.3, consistent with 12.)
 TEST(DarkEventGenerator, Q2SpectrumFollowsCrossSection) {
   for (const auto& [params, target, seed] :
        {std::tuple{DarkModelParams{kDarkNewsBp}, carbon12_coherent(), 11},
@@ -122,7 +124,7 @@ TEST(DarkEventGenerator, Q2SpectrumFollowsCrossSection) {
       const double variance = (sum_sq[b] / kEvents - mean * mean) / kEvents;
       chi2 += (mean - expected) * (mean - expected) / variance;
     }
-    EXPECT_LT(chi2, 32.9);
+    EXPECT_LT(chi2, 36.7);
     const double mean = total / kEvents;
     const double error = std::sqrt((total_sq / kEvents - mean * mean) / kEvents);
     const double sigma_cm2 = sigma(gen.vertex(), target, e_nu) * kGeVm2ToCm2;
@@ -130,12 +132,12 @@ TEST(DarkEventGenerator, Q2SpectrumFollowsCrossSection) {
   }
 }
 
-// N_D → ν Z_D is isotropic in the N rest frame (documented choice): ⟨cos θ*⟩ = 0 and ⟨cos²θ*⟩ =
+// N_D → ν Z_D is isotropic in the N rest frame for an unpolarised N: ⟨cos θ*⟩ = 0 and ⟨cos²θ*⟩ =
 // 1/3, each within 4 MC standard deviations (σ = 1/√(3N) and √(4/45)/√N for a uniform cos θ*).
 TEST(DarkEventGenerator, DarkNeutrinoDecayIsotropicInRestFrame) {
   Stream s(21);
   const auto uniform = s.uniform();
-  const DarkEventGenerator gen(kDarkNewsBp, carbon12_coherent());
+  const DarkEventGenerator gen(kDarkNewsBp, carbon12_coherent(), DecayAngles::unpolarised);
   constexpr int kEvents = 50000;
   double sum_c = 0, sum_c2 = 0;
   for (int i = 0; i < kEvents; ++i) {
@@ -158,27 +160,29 @@ TEST(DarkEventGenerator, DarkNeutrinoDecayIsotropicInRestFrame) {
 TEST(DarkEventGenerator, DarkPhotonDecayFollowsHelicityFractions) {
   Stream s(41);
   const auto uniform = s.uniform();
-  const DarkZdParams p{0.42, 0.15, 9e-7, 0.25,
-                       2e-10}; // heavier Z_D: a sizeable transverse fraction
-  const DarkEventGenerator gen(p, carbon12_coherent(), ZdDecayAngles::helicity);
-  constexpr int kEvents = 50000;
-  double sum = 0, sum_sq = 0;
-  for (int i = 0; i < kEvents; ++i) {
-    const auto event = gen.generate(1.0, uniform);
-    // Helicity axis: the Z_D direction in the N rest frame = −(N direction in the Z_D frame).
-    const FourVector heavy = boost_to_rest_frame(event->heavy, event->mediator);
-    const FourVector electron = boost_to_rest_frame(event->electron, event->mediator);
-    const double c = -cos_between(heavy, electron);
-    sum += c * c;
-    sum_sq += c * c * c * c;
-  }
+  const DarkZdParams p{0.42, 0.15, 9e-7, 0.25, 2e-10}; // heavier Z_D: sizeable transverse fraction
   const double f_l = 0.42 * 0.42 / (0.42 * 0.42 + 2 * 0.15 * 0.15), f_t = 1 - f_l;
   const double b2 = 1 - 4 * kElectronMass * kElectronMass / (0.15 * 0.15);
   const double expected =
       (2 * f_l * (2.0 / 3 - 2 * b2 / 5) + f_t * ((2 - b2) * 2.0 / 3 + 2 * b2 / 5)) /
       (4 - 4 * b2 / 3);
-  const double mean = sum / kEvents;
-  EXPECT_NEAR(mean, expected, 4.0 * std::sqrt((sum_sq / kEvents - mean * mean) / kEvents));
+  constexpr int kEvents = 50000;
+  // The fractions do not depend on the N polarisation once the Z_D direction is integrated over.
+  for (DecayAngles angles : {DecayAngles::unpolarised, DecayAngles::polarised}) {
+    const DarkEventGenerator gen(p, carbon12_coherent(), angles);
+    double sum = 0, sum_sq = 0;
+    for (int i = 0; i < kEvents; ++i) {
+      const auto event = gen.generate(1.0, uniform);
+      // Helicity axis: the Z_D direction in the N rest frame = −(N direction in the Z_D frame).
+      const FourVector heavy = boost_to_rest_frame(event->heavy, event->mediator);
+      const FourVector electron = boost_to_rest_frame(event->electron, event->mediator);
+      const double c = -cos_between(heavy, electron);
+      sum += c * c;
+      sum_sq += c * c * c * c;
+    }
+    const double mean = sum / kEvents;
+    EXPECT_NEAR(mean, expected, 4.0 * std::sqrt((sum_sq / kEvents - mean * mean) / kEvents));
+  }
   // The longitudinal fraction is the top-decay W helicity formula: m_t²/(m_t² + 2m_W²) = 0.70 at
   // tree level (Kane, Ladinsky & Yuan, PRD 45 (1992) 124) for m_t = 173, m_W = 80.4 GeV.
   EXPECT_NEAR(longitudinal_fraction(173.0, 80.4), 0.70, 0.005);
