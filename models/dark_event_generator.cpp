@@ -9,6 +9,8 @@ namespace nubayes::dark {
 DarkEventGenerator::DarkEventGenerator(const DarkModelParams& params, const UpscatterTarget& target,
                                        DecayAngles angles)
     : params_(params), target_(target), angles_(angles) {
+  if (!std::visit([](const auto& p) { return is_physical(p); }, params_))
+    throw std::invalid_argument("DarkEventGenerator: parameters outside the physical region");
   if (const auto* zd = std::get_if<DarkZdParams>(&params_)) {
     vertex_ = upscatter_vertex(*zd);
     width_heavy_ = width_n_to_nu_zd(*zd);

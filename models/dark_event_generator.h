@@ -43,6 +43,7 @@ using DarkModelParams = std::variant<DarkZdParams, HeavyZprimeParams>;
 
 class DarkEventGenerator {
 public:
+  /// Throws std::invalid_argument if the parameters fail is_physical (dark_couplings.h).
   DarkEventGenerator(const DarkModelParams& params, const UpscatterTarget& target,
                      DecayAngles angles = DecayAngles::polarised);
 

@@ -75,9 +75,11 @@ TEST(DarkEventGenerator, KinematicsConserved) {
       }
     }
   }
-  // Below threshold there is no event.
+  // Below threshold there is no event; unphysical parameters are refused.
   const DarkEventGenerator gen(kDarkNewsBp, carbon12_coherent());
   EXPECT_FALSE(gen.generate(0.4, uniform).has_value());
+  EXPECT_THROW(DarkEventGenerator(DarkZdParams{0.03, 0.06, 1e-6, 0.25, 1e-10}, carbon12_coherent()),
+               std::invalid_argument);
 }
 
 // The weighted Q² spectrum against ∫ dσ/dQ² in 12 bins (log-spaced across the allowed range), and
