@@ -34,11 +34,13 @@
 // Same seed → bit-identical runs for any rank count.
 //
 // Evidence (thermodynamic_evidence):
-//   TI:  ln Z = ∫_0^1 ⟨ln L⟩_β dβ. Over [β_{i+1}, β_i], h = β_i − β_{i+1}: the trapezoid
-//        h (m_i + m_{i+1})/2 (lnz_ti_trapezoid), and the Euler–Maclaurin corrected trapezoid
-//        h (m_i + m_{i+1})/2 − h²/12 (v_i − v_{i+1}) (lnz_ti, the reported value), which uses
-//        d⟨ln L⟩_β/dβ = Var_β(ln L) (Friel, Hurn & Wyse 2014). The end [0, β_min]: ⟨ln L⟩_0 (the
-//        prior mean) is estimated by the hottest rung's mean (a rectangle β_min m_{K−1}); with
+//   TI:  ln Z = ∫_0^1 ⟨ln L⟩_β dβ. Over [β_{i+1}, β_i] the rung means m and variances v (v =
+//        d⟨ln L⟩_β/dβ, Friel, Hurn & Wyse 2014) fix f(x) = A + B x + C/x + D ln x on
+//        x = β/β_i, integrated exactly (lnz_ti, the reported value): exact where ⟨ln L⟩_β is
+//        linear in β (near the prior) and where it is c − d/(2β) (a Gaussian posterior). The
+//        plain trapezoid h (m_i + m_{i+1})/2 is kept as lnz_ti_trapezoid. (The trapezoid with
+//        the h²/12 (v_i − v_{i+1}) correction, used before, was 7 sigma high on corr-gauss-10d.)
+//        The end [0, β_min]: ⟨ln L⟩_0 (the prior mean) is estimated by the hottest rung's mean (a rectangle β_min m_{K−1}); with
 //        β_min = 1e−6 the piece is negligible unless the prior mean of ln L is below ~ −1e4.
 //        Errors: within = sqrt(Σ w_i² s_i²) with trapezoid weights w_i and s_i = sd_i/sqrt(ESS_i)
 //        (ESS from ess_basic over the ladders' chains of rung i; correlations between rungs
