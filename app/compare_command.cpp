@@ -22,6 +22,7 @@ namespace {
 
 struct RunRow {
   std::string path, model, datasets, method;
+  std::string parameter_space; ///< the prior lines: two runs of one model must share them to be twins
   double logz = 0, logz_err = 0, best_logl = -INFINITY;
   std::vector<std::pair<std::string, double>> best_terms;
 };
@@ -39,6 +40,8 @@ RunRow load_row(const std::string& path) {
   r.model = text("model");
   r.datasets = text("datasets");
   r.method = text("logz_method");
+  for (const auto& v : c.variables)
+    if (!v.is_derived) r.parameter_space += v.name + " = " + v.prior + "\n";
   r.logz = c.number_attributes.at("logz");
   r.logz_err = c.number_attributes.at("logz_err");
   if (!std::isfinite(r.logz) || !std::isfinite(r.logz_err))
@@ -83,10 +86,12 @@ std::string method_label(const std::string& method) {
   return method;
 }
 
-/// Index of an earlier run of the same model on the same data (its second evidence), or -1.
+/// Index of an earlier run of the same model, priors and data (its second evidence), or -1.
 long earlier_twin(const std::vector<RunRow>& rows, std::size_t i) {
   for (std::size_t j = 0; j < i; ++j)
-    if (rows[j].model == rows[i].model && rows[j].datasets == rows[i].datasets) return static_cast<long>(j);
+    if (rows[j].model == rows[i].model && rows[j].datasets == rows[i].datasets &&
+        rows[j].parameter_space == rows[i].parameter_space)
+      return static_cast<long>(j);
   return -1;
 }
 

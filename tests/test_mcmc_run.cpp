@@ -260,10 +260,10 @@ TEST(McmcRun, CompareShowsNestedAndTemperedEvidenceAndFlagsDisagreement) {
                                        " -c \"import json,sys; t=json.load(sys.stdin); print(t[1]['method'], t[1]['posterior_prob'])\"");
   EXPECT_EQ(json.output, "TI (same model)\n") << json.output;
 
-  // A tempered run over twice the prior volume per parameter has ln Z lower by 3 ln 2: reported
-  // as the same model on the same data, it must be flagged.
+  // Two rungs (beta = 1 and 1e-6) cannot resolve the thermodynamic integral: the estimate is
+  // off by about 1.4, far beyond its error, and compare must flag it.
   ASSERT_EQ(run_nubayes("run " + ini.string() + " --quiet --set run.output=" + (dir / "wide.h5").string() +
-                        " --set prior.x1='uniform 0 2' --set prior.x2='uniform 0 2' --set prior.x3='uniform 0 2'")
+                        " --set sampler.ntemps=2")
                 .exit_code,
             0);
   const CommandResult flagged = run_nubayes("compare " + (dir / "ns.h5").string() + " " + (dir / "wide.h5").string());
