@@ -10,6 +10,7 @@
 #include "parse_number.h"
 #include "problem.h"
 #include "run_config.h"
+#include "stored_run.h"
 #include "run_file.h"
 
 #include <algorithm>
@@ -175,9 +176,15 @@ PgRun load_run(const std::string& path, bool polish) {
   for (const auto& p : params) r.best.emplace_back(p, c.columns.at(p)[row]);
   if (!polish || !std::isfinite(r.raw_logl)) return r;
 
-  const RunConfig rc = resolve_run_config(Config::parse_text(text("config"), path + " (config attribute)"));
+  RunConfig rc;
+  try {
+    rc = stored_run_config(c, path);
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    throw Refusal(e.what());
+  }
   const PriorSpace prior(rc.problem.priors);
-  if (prior.names() != params) throw Refusal(path + ": the stored config's parameters differ from the run file's");
   const LogLikelihood& like = *rc.problem.likelihood;
   std::vector<double> theta(prior.nparams()), terms(like.term_names().size()), derived(like.derived_names().size());
   const auto minus_logl = [&](const std::vector<double>& u) {

@@ -461,6 +461,25 @@ void Appearance::full_transmutation(std::span<double> signal) const {
   }
 }
 
+std::vector<Observable> Appearance::observables(std::span<const double> signal, const std::string& prefix) const {
+  check_size(signal);
+  std::vector<Observable> out;
+  for (std::size_t m = 0; m < modes_.size(); ++m) {
+    // Only the 2018 nubar-only sample starts with its antineutrino mode.
+    const bool nubar = sample_ == Sample::nubar2018 || m == 1;
+    Observable o;
+    o.name = prefix + (nubar ? " nubar" : " nu");
+    o.axis = "E_nu^QE [MeV]";
+    o.edges = edges_;
+    o.data = modes_[m].nue_data;
+    o.background = modes_[m].nue_bkg;
+    o.prediction.assign(signal.begin() + static_cast<std::ptrdiff_t>(m * kNueBins),
+                        signal.begin() + static_cast<std::ptrdiff_t>((m + 1) * kNueBins));
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
 std::string Appearance::fingerprint() const {
   std::ostringstream out;
   out << "miniboone-appearance sample=" << sample_name(sample_)

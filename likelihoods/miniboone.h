@@ -10,6 +10,7 @@
 // Monte Carlo, computed here by a fast expansion that reproduces that per-event sum.
 //
 // Not thread-safe: evaluations reuse mutable scratch buffers (one object per thread/rank).
+#include "likelihood.h"
 #include "sterile3p1.h"
 #include "table_reader.h"
 
@@ -149,6 +150,9 @@ public:
   /// The P = 1 prediction per νe bin and mode.
   void full_transmutation(std::span<double> signal) const;
   const OscillationTemplate& monte_carlo(std::size_t mode) const { return modes_[mode].mc; }
+
+  /// Data, background and `signal` per νe bin of each mode, named "<prefix> nu" / "<prefix> nubar".
+  std::vector<Observable> observables(std::span<const double> signal, const std::string& prefix) const;
 
   /// Sample, energy range and a hash of every number read; a resume must match it.
   std::string fingerprint() const;

@@ -34,6 +34,10 @@ public:
     return -0.5 * (chi2 + appearance_.log_det() + n * std::log(2 * std::numbers::pi));
   }
   std::string fingerprint() const override { return name_ + " " + appearance_.fingerprint(); }
+  std::vector<Observable> observables(const sterile3p1::Params& p) const override {
+    appearance_.oscillation_signal(p, signal_);
+    return appearance_.observables(signal_, name_);
+  }
 
 private:
   std::string name_;
@@ -96,11 +100,24 @@ std::vector<std::string> Sterile3p1Likelihood::derived_names() const {
   return {"sin2_2theta_mue", "sin2_2theta_ee", "sin2_2theta_mumu"};
 }
 
-double Sterile3p1Likelihood::evaluate(std::span<const double> theta, std::span<double> terms,
-                                      std::span<double> derived) const {
+sterile3p1::Params Sterile3p1Likelihood::params_at(std::span<const double> theta) const {
   double values[4] = {0, 0, 0, 0};
   for (std::size_t i = 0; i < slot_.size(); ++i) values[slot_[i]] = theta[i];
-  const sterile3p1::Params p{values[0], values[1], values[2], values[3]};
+  return {values[0], values[1], values[2], values[3]};
+}
+
+std::vector<Observable> Sterile3p1Likelihood::observables(std::span<const double> theta) const {
+  const sterile3p1::Params p = params_at(theta);
+  std::vector<Observable> out;
+  if (!sterile3p1::is_physical(p)) return out;
+  for (const auto& e : experiments_)
+    for (auto& o : e->observables(p)) out.push_back(std::move(o));
+  return out;
+}
+
+double Sterile3p1Likelihood::evaluate(std::span<const double> theta, std::span<double> terms,
+                                      std::span<double> derived) const {
+  const sterile3p1::Params p = params_at(theta);
   derived[0] = sterile3p1::sin2_2theta_mue(p);
   derived[1] = sterile3p1::sin2_2theta_ee(p);
   derived[2] = sterile3p1::sin2_2theta_mumu(p);

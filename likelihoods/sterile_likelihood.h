@@ -22,6 +22,8 @@ public:
   /// ln L at p; `chi2` receives the χ² (the data-driven part, for reporting).
   virtual double loglike(const sterile3p1::Params& p, double& chi2) const = 0;
   virtual std::string fingerprint() const = 0;
+  /// Predicted distributions beside their data at p (for posterior-predictive plots).
+  virtual std::vector<Observable> observables(const sterile3p1::Params&) const { return {}; }
 };
 
 /// An experiment whose model object gives a χ² (Gaussian data): ln L = −χ²/2.
@@ -70,8 +72,10 @@ public:
                   std::span<double> derived) const override;
   std::string fingerprint() const override;
   std::vector<double> last_chi2() const override { return last_chi2_; }
+  std::vector<Observable> observables(std::span<const double> theta) const override;
 
 private:
+  sterile3p1::Params params_at(std::span<const double> theta) const;
   std::vector<int> slot_; ///< for each theta entry: 0 dm2_41, 1 Ue4_sq, 2 Umu4_sq, 3 Utau4_sq
   std::vector<std::unique_ptr<OscillationExperiment>> experiments_;
   mutable std::vector<double> last_chi2_;

@@ -7,6 +7,17 @@
 
 namespace nubayes {
 
+/// A predicted distribution beside the data it is compared with (a spectrum, an angular
+/// distribution), for posterior-predictive plots (`nubayes predict`). Counts per bin.
+struct Observable {
+  std::string name;                 ///< e.g. "miniboone-combined-2018 nu"
+  std::string axis;                 ///< x-axis label with units, e.g. "E_nu^QE [MeV]"
+  std::vector<double> edges;        ///< bins + 1 bin edges
+  std::vector<double> data;         ///< observed counts
+  std::vector<double> background;   ///< expected without the model's signal
+  std::vector<double> prediction;   ///< the model's signal (expected = background + prediction)
+};
+
 class LogLikelihood {
 public:
   virtual ~LogLikelihood() = default;
@@ -26,6 +37,9 @@ public:
   /// χ² of each term at the last evaluate() call, for likelihoods that define one (Gaussian
   /// data); empty otherwise. `nubayes eval` reports it beside ln L.
   virtual std::vector<double> last_chi2() const { return {}; }
+
+  /// The observables at theta (none by default).
+  virtual std::vector<Observable> observables(std::span<const double> /*theta*/) const { return {}; }
 
   /// Text identifying the data and options behind this likelihood; resume refuses a mismatch.
   virtual std::string fingerprint() const = 0;

@@ -194,7 +194,7 @@ class PostprocessTest(unittest.TestCase):
         self.assert_png(out)
 
     def test_help(self):
-        for s in ("corner.py", "evidence_bars.py", "sterile_region.py", "nubayes_read.py", "trace.py"):
+        for s in ("corner.py", "evidence_bars.py", "sterile_region.py", "nubayes_read.py", "trace.py", "spectrum.py"):
             p = self.script(s, "--help")
             self.assert_ok(p)
             self.assertIn("usage", p.stdout)
@@ -292,6 +292,40 @@ class PostprocessTest(unittest.TestCase):
         self.assert_bad_input(self.script("trace.py", self.run1, "--out", os.path.join(self.tmp, "t.png")),
                               "not an MCMC run")
         self.assert_bad_input(self.script("trace.py", h5, "--params", "nope", "--out", out), "no parameter nope")
+
+    def test_real_spectrum(self):
+        exe = self.nubayes()
+        ini = os.path.join(self.tmp, "mb.ini")
+        h5 = os.path.join(self.tmp, "mb.h5")
+        with open(ini, "w") as fh:
+            fh.write("[run]\noutput = %s\nseed = 3\n[sampler]\nnlive = 40\n[model]\nname = sterile3p1\n"
+                     "[data]\nexperiments = miniboone-combined-2018\n" % h5)
+        p = subprocess.run([exe, "run", ini, "--quiet"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, universal_newlines=True, timeout=300, cwd=self.tmp)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        out = os.path.join(self.tmp, "spectrum.png")
+        self.assert_ok(self.script("spectrum.py", h5, "--out", out, "--draws", "30", "--nubayes", exe))
+        self.assert_png(out)
+        # nubayes predict's own file: the band of the draws brackets the best fit in most bins
+        pred = os.path.join(self.tmp, "pred.h5")
+        q = subprocess.run([exe, "predict", h5, "--out", pred, "--draws", "50"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
+        self.assertEqual(q.returncode, 0, q.stderr)
+        import h5py
+        with h5py.File(pred, "r") as f:
+            names = [f["observables"][k].attrs["name"] for k in sorted(f["observables"], key=int)]
+            self.assertEqual([str(n) for n in names], ["miniboone-combined-2018 nu", "miniboone-combined-2018 nubar"])
+            g = f["observables"]["0"]
+            self.assertEqual(g["prediction"].shape, (50, 11))
+            self.assertEqual(int(np.sum(g["data"][()])), 2187)  # the 2018 release, 200-3000 MeV
+        # a model without observables is refused with one line
+        g = os.path.join(self.tmp, "g.h5")
+        gi = os.path.join(self.tmp, "g.ini")
+        with open(gi, "w") as fh:
+            fh.write("[run]\noutput = %s\n[sampler]\nnlive = 30\n[model]\nname = gauss\n" % g)
+        subprocess.run([exe, "run", gi, "--quiet"], check=True, stdout=subprocess.PIPE, timeout=60)
+        self.assert_bad_input(self.script("spectrum.py", g, "--out", out, "--nubayes", exe),
+                              "defines no observables")
 
     def test_real_run(self):
         exe = self.nubayes()
