@@ -91,6 +91,7 @@ std::string usage() {
          "  nubayes compare RUN.h5 RUN.h5 ... [--reference RUN.h5] [--prior-odds a,b,...] [--json|--csv|--markdown]\n"
          "  nubayes export RUN.h5 [--getdist PREFIX] [--anesthetic PREFIX]\n"
          "  nubayes pg --a RUN_A.h5 --b RUN_B.h5 --ab RUN_AB.h5 [--dof N] [--json] [--force] [--no-polish]\n"
+         "  nubayes submit CONFIG.ini --ranks N --time HH:MM:SS [--grid GRID.txt] [--partition P] [--account A] [--dry-run]\n"
          "  nubayes help config\n"
          "  mpirun -n N nubayes run CONFIG.ini    (likelihood work spread over N ranks)\n\n"
          "exit codes: 0 ok, 1 runtime error, 2 bad input (nothing written),\n"
