@@ -6,7 +6,8 @@
 
 namespace nubayes {
 
-std::string fill_template(const std::string& text, const std::map<std::string, std::string>& values) {
+std::string fill_template(const std::string& text,
+                          const std::map<std::string, std::string>& values) {
   // Placeholders are @UPPER_CASE@; "USR1@@MARGIN@" keeps the literal '@' before one.
   static const std::regex placeholder("@([A-Z][A-Z0-9_]*)@");
   std::string out;
@@ -32,8 +33,10 @@ std::string shell_quote(const std::string& word) {
   if (std::regex_match(word, plain)) return word;
   std::string out = "'";
   for (char c : word) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -52,7 +55,8 @@ std::optional<long> parse_time_limit(const std::string& text) {
   std::smatch m;
   if (!std::regex_match(text, m, form)) return std::nullopt;
   const long days = m[2].matched ? std::stol(m[2].str()) : 0;
-  const long hours = std::stol(m[3].str()), minutes = std::stol(m[4].str()), seconds = std::stol(m[5].str());
+  const long hours = std::stol(m[3].str()), minutes = std::stol(m[4].str()),
+             seconds = std::stol(m[5].str());
   if (minutes > 59 || seconds > 59 || (days > 0 && hours > 23)) return std::nullopt;
   const long total = ((days * 24 + hours) * 60 + minutes) * 60 + seconds;
   if (total <= 0) return std::nullopt;

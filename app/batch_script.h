@@ -9,7 +9,8 @@ namespace nubayes {
 
 /// `text` with every @KEY@ of `values` replaced. Throws std::logic_error if a @KEY@ of the
 /// template is left unfilled or a value is never used (a template and its filler out of step).
-std::string fill_template(const std::string& text, const std::map<std::string, std::string>& values);
+std::string fill_template(const std::string& text,
+                          const std::map<std::string, std::string>& values);
 
 /// `word` as one bash word: unchanged if it is plain, else in single quotes.
 std::string shell_quote(const std::string& word);

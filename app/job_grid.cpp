@@ -43,13 +43,15 @@ std::vector<GridCell> read_grid(const std::string& path) {
     if (!(words >> line.name)) throw ConfigError(where + kind + " line without a name");
     if (!std::regex_match(line.name, name_form))
       throw ConfigError(where + "name '" + line.name + "': use letters, digits and _ . + -");
-    if (!names.insert(kind + " " + line.name).second) throw ConfigError(where + kind + " '" + line.name + "' is listed twice");
+    if (!names.insert(kind + " " + line.name).second)
+      throw ConfigError(where + kind + " '" + line.name + "' is listed twice");
     for (std::string word; words >> word;) {
       if (std::regex_match(word, override_form)) {
         line.overrides.push_back(word);
       } else if (kind == "model" && line.config.empty() && word.find('=') == std::string::npos) {
         const fs::path config = fs::path(word).is_absolute() ? fs::path(word) : base / word;
-        if (!fs::is_regular_file(config)) throw ConfigError(where + "config file '" + word + "' not found");
+        if (!fs::is_regular_file(config))
+          throw ConfigError(where + "config file '" + word + "' not found");
         line.config = config.lexically_normal().string();
       } else {
         throw ConfigError(where + "'" + word + "' is not section.key=value" +
@@ -66,17 +68,20 @@ std::vector<GridCell> read_grid(const std::string& path) {
     if (dataset) {
       cell.name += "-" + dataset->name;
       cell.data_name = dataset->name;
-      cell.overrides.insert(cell.overrides.end(), dataset->overrides.begin(), dataset->overrides.end());
+      cell.overrides.insert(cell.overrides.end(), dataset->overrides.begin(),
+                            dataset->overrides.end());
     }
     cells.push_back(std::move(cell));
   };
   for (const auto& model : models) {
     if (data.empty()) add(model, nullptr);
-    for (const auto& dataset : data) add(model, &dataset);
+    for (const auto& dataset : data)
+      add(model, &dataset);
   }
   std::set<std::string> cell_names;
   for (const auto& cell : cells)
-    if (!cell_names.insert(cell.name).second) throw ConfigError(path + ": two runs would both be named '" + cell.name + "'");
+    if (!cell_names.insert(cell.name).second)
+      throw ConfigError(path + ": two runs would both be named '" + cell.name + "'");
   return cells;
 }
 

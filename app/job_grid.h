@@ -17,9 +17,9 @@ namespace nubayes {
 struct GridCell {
   std::string name;
   std::string model_name;
-  std::string data_name;                ///< empty with no data lines
-  std::string config;                   ///< the model line's config file, absolute; empty: the base config
-  std::vector<std::string> overrides;   ///< section.key=value, model line first
+  std::string data_name; ///< empty with no data lines
+  std::string config;    ///< the model line's config file, absolute; empty: the base config
+  std::vector<std::string> overrides; ///< section.key=value, model line first
 };
 
 /// Reads the grid file. Throws ConfigError "FILE:LINE: message" for anything malformed:

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -54,7 +55,8 @@ std::string find_in_path(const std::string& program) {
   std::istringstream dirs(path ? path : "");
   for (std::string dir; std::getline(dirs, dir, ':');) {
     const fs::path candidate = fs::path(dir.empty() ? "." : dir) / program;
-    if (::access(candidate.c_str(), X_OK) == 0 && fs::is_regular_file(candidate)) return candidate.string();
+    if (::access(candidate.c_str(), X_OK) == 0 && fs::is_regular_file(candidate))
+      return candidate.string();
   }
   return "";
 }
@@ -62,20 +64,26 @@ std::string find_in_path(const std::string& program) {
 std::string self_executable() {
   std::error_code error;
   const fs::path self = fs::read_symlink("/proc/self/exe", error);
-  if (error) throw std::runtime_error(std::string("cannot find the nubayes executable (/proc/self/exe): ") + error.message());
+  if (error)
+    throw std::runtime_error(std::string("cannot find the nubayes executable (/proc/self/exe): ") +
+                             error.message());
   return self.string();
 }
 
-std::string absolute(const std::string& path) { return fs::absolute(path).lexically_normal().string(); }
+std::string absolute(const std::string& path) {
+  return fs::absolute(path).lexically_normal().string();
+}
 
 /// Loads the config with the overrides and resolves it exactly as `nubayes run` will.
 RunConfig resolve(const std::string& config_path, const std::vector<std::string>& overrides) {
   Config config = Config::parse_file(config_path);
-  for (const auto& o : overrides) config.apply_override(o);
+  for (const auto& o : overrides)
+    config.apply_override(o);
   return resolve_run_config(config);
 }
 
-std::vector<std::string> run_args(const std::string& config, const std::vector<std::string>& overrides) {
+std::vector<std::string> run_args(const std::string& config,
+                                  const std::vector<std::string>& overrides) {
   std::vector<std::string> args{config};
   for (const auto& o : overrides) {
     args.push_back("--set");
@@ -88,7 +96,9 @@ PlannedRun plan_single(const SubmitOptions& o) {
   const RunConfig rc = resolve(o.config, o.overrides);
   PlannedRun run{o.name, "", absolute(rc.output), {}};
   // The job may start in another directory: the output is pinned to what it means here.
-  auto overrides = o.overrides;
+  std::vector<std::string> overrides;
+  std::copy_if(o.overrides.begin(), o.overrides.end(), std::back_inserter(overrides),
+               [](const std::string& s) { return s.rfind("run.output=", 0) != 0; });
   overrides.push_back("run.output=" + run.output);
   run.args = run_args(absolute(o.config), overrides);
   return run;
@@ -120,8 +130,8 @@ std::vector<PlannedRun> plan_grid(const SubmitOptions& o) {
 std::string run_table(const std::vector<PlannedRun>& runs) {
   std::string out;
   for (std::size_t i = 0; i < runs.size(); ++i)
-    out += std::string("  ") + std::to_string(i) + ") name=" + shell_quote(runs[i].name) + "\n     args=(" +
-           shell_join(runs[i].args) + ") ;;\n";
+    out += std::string("  ") + std::to_string(i) + ") name=" + shell_quote(runs[i].name) +
+           "\n     args=(" + shell_join(runs[i].args) + ") ;;\n";
   out.pop_back(); // the template's line ends it
   return out;
 }
@@ -130,30 +140,35 @@ std::string extra_sbatch(const SubmitOptions& o, std::size_t array_size) {
   std::string out;
   if (!o.partition.empty()) out += "#SBATCH --partition=" + o.partition + "\n";
   if (!o.account.empty()) out += "#SBATCH --account=" + o.account + "\n";
-  if (array_size > 0) out += std::string("#SBATCH --array=0-") + std::to_string(array_size - 1) + "\n";
+  if (array_size > 0)
+    out += std::string("#SBATCH --array=0-") + std::to_string(array_size - 1) + "\n";
   return out;
 }
 
 std::string format_time(long seconds) {
   char text[32];
-  std::snprintf(text, sizeof text, "%02ld:%02ld:%02ld", seconds / 3600, seconds / 60 % 60, seconds % 60);
+  std::snprintf(text, sizeof text, "%02ld:%02ld:%02ld", seconds / 3600, seconds / 60 % 60,
+                seconds % 60);
   return text;
 }
 
 std::string run_script(const SubmitOptions& o, const std::vector<PlannedRun>& runs, bool array) {
-  const std::string launcher = o.launcher == "srun" ? "srun" : std::string("mpirun -n ") + std::to_string(o.ranks);
-  const fs::path log = fs::path(absolute(o.job_dir)) / (o.name + (array ? "-%A_%a.out" : "-%j.out"));
-  return fill_template(run_job_template(), {{"JOB_NAME", o.name},
-                                            {"RANKS", std::to_string(o.ranks)},
-                                            {"TIME", o.time},
-                                            {"SIGNAL_MARGIN", std::to_string(o.signal_margin)},
-                                            {"LOG_FILE", log.string()},
-                                            {"EXTRA_SBATCH", extra_sbatch(o, array ? runs.size() : 0)},
-                                            {"NUBAYES", shell_quote(self_executable())},
-                                            {"MAX_RESTARTS", std::to_string(o.max_restarts)},
-                                            {"WORKDIR", shell_quote(fs::current_path().string())},
-                                            {"RUN_TABLE", run_table(runs)},
-                                            {"LAUNCHER", launcher}});
+  const std::string launcher =
+      o.launcher == "srun" ? "srun" : std::string("mpirun -n ") + std::to_string(o.ranks);
+  const fs::path log =
+      fs::path(absolute(o.job_dir)) / (o.name + (array ? "-%A_%a.out" : "-%j.out"));
+  return fill_template(run_job_template(),
+                       {{"JOB_NAME", o.name},
+                        {"RANKS", std::to_string(o.ranks)},
+                        {"TIME", o.time},
+                        {"SIGNAL_MARGIN", std::to_string(o.signal_margin)},
+                        {"LOG_FILE", log.string()},
+                        {"EXTRA_SBATCH", extra_sbatch(o, array ? runs.size() : 0)},
+                        {"NUBAYES", shell_quote(self_executable())},
+                        {"MAX_RESTARTS", std::to_string(o.max_restarts)},
+                        {"WORKDIR", shell_quote(fs::current_path().string())},
+                        {"RUN_TABLE", run_table(runs)},
+                        {"LAUNCHER", launcher}});
 }
 
 /// The compare job: one evidence table and bar chart per data set, one corner plot per run.
@@ -162,23 +177,28 @@ std::string compare_script(const SubmitOptions& o, const std::vector<PlannedRun>
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;
   for (const auto& run : runs) {
     const std::string label = run.data_name.empty() ? "all" : run.data_name;
-    auto group = std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == label; });
+    auto group =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == label; });
     if (group == groups.end()) group = groups.insert(groups.end(), {label, {}});
     group->second.push_back(run.output);
   }
   std::string steps;
-  for (const auto& [label, outputs] : groups) steps += std::string("compare_group ") + shell_quote(label) + " " + shell_join(outputs) + "\n";
-  for (const auto& run : runs) steps += std::string("corner_plot ") + shell_quote(run.name) + " " + shell_quote(run.output) + "\n";
+  for (const auto& [label, outputs] : groups)
+    steps += std::string("compare_group ") + shell_quote(label) + " " + shell_join(outputs) + "\n";
+  for (const auto& run : runs)
+    steps +=
+        std::string("corner_plot ") + shell_quote(run.name) + " " + shell_quote(run.output) + "\n";
   const std::string job_dir = absolute(o.job_dir);
-  return fill_template(compare_job_template(), {{"JOB_NAME", o.name},
-                                                {"JOB_DIR", shell_quote(job_dir)},
-                                                {"TIME", format_time(std::min(o.time_seconds, 1800L))},
-                                                {"LOG_FILE", (fs::path(job_dir) / (o.name + "-compare-%j.out")).string()},
-                                                {"EXTRA_SBATCH", extra_sbatch(o, 0)},
-                                                {"NUBAYES", shell_quote(self_executable())},
-                                                {"PYTHON", "/usr/bin/python3"},
-                                                {"POSTPROCESS_DIR", shell_quote(postprocess_dir())},
-                                                {"STEPS", steps}});
+  return fill_template(compare_job_template(),
+                       {{"JOB_NAME", o.name},
+                        {"JOB_DIR", shell_quote(job_dir)},
+                        {"TIME", format_time(std::min(o.time_seconds, 1800L))},
+                        {"LOG_FILE", (fs::path(job_dir) / (o.name + "-compare-%j.out")).string()},
+                        {"EXTRA_SBATCH", extra_sbatch(o, 0)},
+                        {"NUBAYES", shell_quote(self_executable())},
+                        {"PYTHON", "/usr/bin/python3"},
+                        {"POSTPROCESS_DIR", shell_quote(postprocess_dir())},
+                        {"STEPS", steps}});
 }
 
 /// Runs sbatch; returns the job id it printed. Its error messages go straight to stderr.
@@ -188,13 +208,15 @@ std::string sbatch(const std::vector<std::string>& argv) {
   if (!pipe) throw std::runtime_error("cannot run sbatch: " + command);
   std::string output;
   char buffer[256];
-  while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
+  while (std::fgets(buffer, sizeof buffer, pipe))
+    output += buffer;
   const int status = ::pclose(pipe);
   // --parsable prints "JOBID" or "JOBID;CLUSTER".
   static const std::regex job_id(R"(\s*(\d+)(;\S*)?\s*)");
   std::smatch m;
   if (status != 0 || !std::regex_match(output, m, job_id))
-    throw std::runtime_error("sbatch failed (" + command + ")" + (output.empty() ? "" : ": " + output));
+    throw std::runtime_error("sbatch failed (" + command + ")" +
+                             (output.empty() ? "" : ": " + output));
   return m[1].str();
 }
 
@@ -208,26 +230,37 @@ void write_file(const fs::path& path, const std::string& text) {
 
 SubmitOptions parse_options(const po::variables_map& vm) {
   SubmitOptions o;
-  const auto text = [&](const char* key) { return vm.count(key) ? vm[key].as<std::string>() : std::string(); };
+  const auto text = [&](const char* key) {
+    return vm.count(key) ? vm[key].as<std::string>() : std::string();
+  };
   o.grid = text("grid");
   o.config = text("config");
-  if (o.config.empty()) throw SubmitError("nubayes submit: no CONFIG.ini given (see 'nubayes submit --help')");
-  if (!fs::is_regular_file(o.config)) throw SubmitError("nubayes submit: config file '" + o.config + "' not found");
-  if (!o.grid.empty() && !fs::is_regular_file(o.grid)) throw SubmitError("nubayes submit: grid file '" + o.grid + "' not found");
+  if (o.config.empty())
+    throw SubmitError("nubayes submit: no CONFIG.ini given (see 'nubayes submit --help')");
+  if (!fs::is_regular_file(o.config))
+    throw SubmitError("nubayes submit: config file '" + o.config + "' not found");
+  if (!o.grid.empty() && !fs::is_regular_file(o.grid))
+    throw SubmitError("nubayes submit: grid file '" + o.grid + "' not found");
   if (!vm.count("ranks")) throw SubmitError("nubayes submit: --ranks N is required");
   o.ranks = vm["ranks"].as<long>();
-  if (o.ranks < 1) throw SubmitError(std::string("nubayes submit: --ranks ") + std::to_string(o.ranks) + ": need at least 1");
+  if (o.ranks < 1)
+    throw SubmitError(std::string("nubayes submit: --ranks ") + std::to_string(o.ranks) +
+                      ": need at least 1");
   o.time = text("time");
   if (o.time.empty()) throw SubmitError("nubayes submit: --time HH:MM:SS is required");
   const auto seconds = parse_time_limit(o.time);
-  if (!seconds) throw SubmitError("nubayes submit: --time '" + o.time + "': expected HH:MM:SS or D-HH:MM:SS, above zero");
+  if (!seconds)
+    throw SubmitError("nubayes submit: --time '" + o.time +
+                      "': expected HH:MM:SS or D-HH:MM:SS, above zero");
   o.time_seconds = *seconds;
   // Default warning: a tenth of the limit, 1 to 5 minutes, at most half of it. Slurm may send
   // it up to a minute early and the checkpoint must be written before the limit.
-  o.signal_margin = vm.count("signal-margin") ? vm["signal-margin"].as<long>()
-                                              : std::min(std::clamp(o.time_seconds / 10, 60L, 300L), o.time_seconds / 2);
+  o.signal_margin = vm.count("signal-margin")
+                        ? vm["signal-margin"].as<long>()
+                        : std::min(std::clamp(o.time_seconds / 10, 60L, 300L), o.time_seconds / 2);
   if (o.signal_margin < 1 || o.signal_margin >= o.time_seconds || o.signal_margin > 65535)
-    throw SubmitError(std::string("nubayes submit: --signal-margin ") + std::to_string(o.signal_margin) +
+    throw SubmitError(std::string("nubayes submit: --signal-margin ") +
+                      std::to_string(o.signal_margin) +
                       ": must be at least 1 s, below the time limit and at most 65535 s");
   o.max_restarts = vm["max-restarts"].as<long>();
   if (o.max_restarts < 0) throw SubmitError("nubayes submit: --max-restarts must not be negative");
@@ -237,17 +270,21 @@ SubmitOptions parse_options(const po::variables_map& vm) {
   o.partition = text("partition");
   o.account = text("account");
   static const std::regex plain("[A-Za-z0-9_.+-]+");
-  for (const auto& [option, value] : {std::pair{"--partition", o.partition}, {"--account", o.account}})
+  for (const auto& [option, value] :
+       {std::pair{"--partition", o.partition}, {"--account", o.account}})
     if (!value.empty() && !std::regex_match(value, plain))
-      throw SubmitError(std::string("nubayes submit: ") + option + " '" + value + "': unexpected characters");
+      throw SubmitError(std::string("nubayes submit: ") + option + " '" + value +
+                        "': unexpected characters");
   o.name = text("name");
   if (o.name.empty()) o.name = fs::path(o.grid.empty() ? o.config : o.grid).stem().string();
   if (!std::regex_match(o.name, plain))
-    throw SubmitError("nubayes submit: job name '" + o.name + "': use letters, digits and _ . + - (--name)");
+    throw SubmitError("nubayes submit: job name '" + o.name +
+                      "': use letters, digits and _ . + - (--name)");
   o.job_dir = text("job-dir");
   // The directory goes into #SBATCH --output, which neither quotes nor escapes.
   if (o.job_dir.find_first_of(" \t\n%'\"\\") != std::string::npos)
-    throw SubmitError("nubayes submit: --job-dir '" + o.job_dir + "': no spaces, quotes or % please");
+    throw SubmitError("nubayes submit: --job-dir '" + o.job_dir +
+                      "': no spaces, quotes or % please");
   if (vm.count("set")) o.overrides = vm["set"].as<std::vector<std::string>>();
   o.dry_run = vm["dry-run"].as<bool>();
   o.parsable = vm["parsable"].as<bool>();
@@ -258,23 +295,29 @@ int submit(const SubmitOptions& o) {
   std::string sbatch_path = "sbatch";
   if (!o.dry_run) {
     sbatch_path = find_in_path("sbatch");
-    if (sbatch_path.empty()) throw SubmitError("nubayes submit: sbatch not found in PATH (is SLURM installed? --dry-run shows the script)");
+    if (sbatch_path.empty())
+      throw SubmitError("nubayes submit: sbatch not found in PATH (is SLURM installed? --dry-run "
+                        "shows the script)");
   }
   const bool grid = !o.grid.empty();
-  const std::vector<PlannedRun> runs = grid ? plan_grid(o) : std::vector<PlannedRun>{plan_single(o)};
+  const std::vector<PlannedRun> runs =
+      grid ? plan_grid(o) : std::vector<PlannedRun>{plan_single(o)};
   const fs::path job_dir = absolute(o.job_dir);
-  const fs::path run_path = job_dir / (o.name + ".sbatch"), compare_path = job_dir / (o.name + "-compare.sbatch");
+  const fs::path run_path = job_dir / (o.name + ".sbatch"),
+                 compare_path = job_dir / (o.name + "-compare.sbatch");
   const std::string script = run_script(o, runs, grid);
   const std::string compare = grid ? compare_script(o, runs) : "";
   const std::vector<std::string> run_command{sbatch_path, "--parsable", run_path.string()};
   const auto compare_command = [&](const std::string& after) {
-    return std::vector<std::string>{sbatch_path, "--parsable", "--dependency=afterok:" + after, compare_path.string()};
+    return std::vector<std::string>{sbatch_path, "--parsable", "--dependency=afterok:" + after,
+                                    compare_path.string()};
   };
 
   if (o.dry_run) {
     std::cout << "# ---- " << run_path.string() << " ----\n" << script;
     if (grid) std::cout << "# ---- " << compare_path.string() << " ----\n" << compare;
-    std::cout << "# ---- sbatch command" << (grid ? "s" : "") << " (dry run: nothing written or submitted) ----\n"
+    std::cout << "# ---- sbatch command" << (grid ? "s" : "")
+              << " (dry run: nothing written or submitted) ----\n"
               << shell_join(run_command) << "\n";
     if (grid) std::cout << shell_join(compare_command("ARRAY_JOB_ID")) << "\n";
     return exit_code::ok;
@@ -284,26 +327,29 @@ int submit(const SubmitOptions& o) {
   write_file(run_path, script);
   if (grid) write_file(compare_path, compare);
   const std::string run_id = sbatch(run_command);
-  if (o.parsable) std::cout << run_id << "\n";
+  if (o.parsable)
+    std::cout << run_id << "\n";
   else if (grid)
-    std::cout << "nubayes submit: array job " << run_id << ": " << runs.size() << " runs on " << o.ranks
-              << " rank(s) each, time limit " << o.time << "; outputs and logs in " << job_dir.string() << "\n";
+    std::cout << "nubayes submit: array job " << run_id << ": " << runs.size() << " runs on "
+              << o.ranks << " rank(s) each, time limit " << o.time << "; outputs and logs in "
+              << job_dir.string() << "\n";
   else
-    std::cout << "nubayes submit: job " << run_id << ": " << runs.front().output << " on " << o.ranks
-              << " rank(s), time limit " << o.time << "; log " << (job_dir / (o.name + "-" + run_id + ".out")).string()
-              << "\n";
+    std::cout << "nubayes submit: job " << run_id << ": " << runs.front().output << " on "
+              << o.ranks << " rank(s), time limit " << o.time << "; log "
+              << (job_dir / (o.name + "-" + run_id + ".out")).string() << "\n";
   if (!grid) return exit_code::ok;
   std::string compare_id;
   try {
     compare_id = sbatch(compare_command(run_id));
   } catch (const std::exception& e) {
-    throw std::runtime_error(std::string(e.what()) + "; array job " + run_id + " was submitted (scancel " + run_id +
-                             " to stop it)");
+    throw std::runtime_error(std::string(e.what()) + "; array job " + run_id +
+                             " was submitted (scancel " + run_id + " to stop it)");
   }
-  if (o.parsable) std::cout << compare_id << "\n";
+  if (o.parsable)
+    std::cout << compare_id << "\n";
   else
-    std::cout << "nubayes submit: job " << compare_id << ": compare and plots once array job " << run_id
-              << " has succeeded; results in " << job_dir.string() << "/compare.txt\n";
+    std::cout << "nubayes submit: job " << compare_id << ": compare and plots once array job "
+              << run_id << " has succeeded; results in " << job_dir.string() << "/compare.txt\n";
   return exit_code::ok;
 }
 
@@ -312,24 +358,33 @@ int submit(const SubmitOptions& o) {
 int command_submit(const std::vector<std::string>& args) {
   po::options_description named("nubayes submit options");
   named.add_options()("help,h", "this help")("config", po::value<std::string>(), "config file")(
-      "ranks", po::value<long>(), "MPI ranks per run (required)")("time", po::value<std::string>(),
-                                                                   "time limit per job, HH:MM:SS or D-HH:MM:SS (required)")(
-      "partition", po::value<std::string>(), "SLURM partition")("account", po::value<std::string>(), "SLURM account")(
-      "set", po::value<std::vector<std::string>>()->composing(), "override: section.key=value (every run)")(
-      "grid", po::value<std::string>(), "grid file: a job array over models x data sets, then a compare job")(
+      "ranks", po::value<long>(), "MPI ranks per run (required)")(
+      "time", po::value<std::string>(), "time limit per job, HH:MM:SS or D-HH:MM:SS (required)")(
+      "partition", po::value<std::string>(),
+      "SLURM partition")("account", po::value<std::string>(),
+                         "SLURM account")("set", po::value<std::vector<std::string>>()->composing(),
+                                          "override: section.key=value (every run)")(
+      "grid", po::value<std::string>(),
+      "grid file: a job array over models x data sets, then a compare job")(
       "name", po::value<std::string>(), "job name (default: the config's or grid's file name)")(
-      "job-dir", po::value<std::string>()->default_value("nubayes-jobs"), "batch scripts, SLURM logs, grid outputs")(
+      "job-dir", po::value<std::string>()->default_value("nubayes-jobs"),
+      "batch scripts, SLURM logs, grid outputs")(
       "launcher", po::value<std::string>()->default_value("srun"), "srun or mpirun")(
-      "signal-margin", po::value<long>(), "seconds before the limit to checkpoint (default: limit/10 in [60, 300], at most limit/2)")(
+      "signal-margin", po::value<long>(),
+      "seconds before the limit to checkpoint (default: limit/10 in [60, 300], at most limit/2)")(
       "max-restarts", po::value<long>()->default_value(100), "requeues before a job gives up")(
       "dry-run", po::bool_switch(), "print the script(s) and sbatch command(s); submit nothing")(
       "parsable", po::bool_switch(), "print only the job id(s), one per line");
   po::positional_options_description positional;
   positional.add("config", 1);
-  if (std::find(args.begin(), args.end(), "--help") != args.end() || std::find(args.begin(), args.end(), "-h") != args.end()) {
-    std::cout << "usage: nubayes submit CONFIG.ini --ranks N --time HH:MM:SS [--grid GRID.txt] [options]\n"
-                 "Writes a SLURM batch script (jobs/templates/) and submits it with sbatch. The job checkpoints\n"
-                 "before its time limit and requeues itself until the run is complete. See jobs/README.md.\n"
+  if (std::find(args.begin(), args.end(), "--help") != args.end() ||
+      std::find(args.begin(), args.end(), "-h") != args.end()) {
+    std::cout << "usage: nubayes submit CONFIG.ini --ranks N --time HH:MM:SS [--grid GRID.txt] "
+                 "[options]\n"
+                 "Writes a SLURM batch script (jobs/templates/) and submits it with sbatch. The "
+                 "job checkpoints\n"
+                 "before its time limit and requeues itself until the run is complete. See "
+                 "jobs/README.md.\n"
               << named;
     return exit_code::ok;
   }
@@ -339,7 +394,8 @@ int command_submit(const std::vector<std::string>& args) {
       po::store(po::command_line_parser(args).options(named).positional(positional).run(), vm);
       po::notify(vm);
     } catch (const po::error& e) {
-      throw SubmitError(std::string("nubayes submit: ") + e.what() + " (see 'nubayes submit --help')");
+      throw SubmitError(std::string("nubayes submit: ") + e.what() +
+                        " (see 'nubayes submit --help')");
     }
     return submit(parse_options(vm));
   } catch (const SubmitError& e) {
