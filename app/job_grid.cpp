@@ -6,7 +6,6 @@
 #include <fstream>
 #include <regex>
 #include <set>
-#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -18,6 +17,36 @@ struct GridLine {
   std::string name, config;
   std::vector<std::string> overrides;
 };
+
+/// The words of a line: split at blanks outside quotes; "..." or '...' keeps blanks in a word
+/// (prior.x="uniform 0 1") and the quotes are dropped. Throws ConfigError for an open quote.
+std::vector<std::string> split_words(const std::string& text, const std::string& where) {
+  std::vector<std::string> words;
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (char c : text) {
+    if (quote) {
+      if (c == quote)
+        quote = 0;
+      else
+        word += c;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+      in_word = true;
+    } else if (c == ' ' || c == '\t' || c == '\r') {
+      if (in_word) words.push_back(word);
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (quote) throw ConfigError(where + "unclosed quote");
+  if (in_word) words.push_back(word);
+  return words;
+}
 
 } // namespace
 
@@ -34,18 +63,20 @@ std::vector<GridCell> read_grid(const std::string& path) {
   for (int number = 1; std::getline(in, text); ++number) {
     const std::string where = path + ":" + std::to_string(number) + ": ";
     if (const auto hash = text.find('#'); hash != std::string::npos) text.erase(hash);
-    std::istringstream words(text);
-    std::string kind;
-    if (!(words >> kind)) continue;
+    const std::vector<std::string> words = split_words(text, where);
+    if (words.empty()) continue;
+    const std::string& kind = words[0];
     if (kind != "model" && kind != "data")
       throw ConfigError(where + "expected 'model NAME ...' or 'data NAME ...', not '" + kind + "'");
     GridLine line;
-    if (!(words >> line.name)) throw ConfigError(where + kind + " line without a name");
+    if (words.size() < 2) throw ConfigError(where + kind + " line without a name");
+    line.name = words[1];
     if (!std::regex_match(line.name, name_form))
       throw ConfigError(where + "name '" + line.name + "': use letters, digits and _ . + -");
     if (!names.insert(kind + " " + line.name).second)
       throw ConfigError(where + kind + " '" + line.name + "' is listed twice");
-    for (std::string word; words >> word;) {
+    for (std::size_t i = 2; i < words.size(); ++i) {
+      const std::string& word = words[i];
       if (std::regex_match(word, override_form)) {
         line.overrides.push_back(word);
       } else if (kind == "model" && line.config.empty() && word.find('=') == std::string::npos) {

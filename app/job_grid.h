@@ -8,6 +8,7 @@
 // Every model line is run on every data line (or once, with no data lines). A model line may
 // name its own config file (relative to the grid file); otherwise the config given to `nubayes
 // submit` is used. The overrides apply after the command line's --set, the data line's last.
+// Quotes keep blanks inside a word: prior.Ue4_sq="fixed 0".
 #include <string>
 #include <vector>
 

@@ -41,6 +41,8 @@ PATH=/nonexistent "$nubayes" submit run.ini --ranks 2 --time 00:10:00 2> err.txt
 [ ! -e nubayes-jobs ] || fail "nubayes submit wrote nubayes-jobs/ without sbatch"
 printf 'model a model.ndim=2\nmodle b\n' > typo.txt
 refused "typo.txt:2: expected 'model NAME ...'" run.ini --grid typo.txt --ranks 1 --time 00:10:00 --dry-run
+printf 'model a "model.ndim=2\n' > quote.txt
+refused "quote.txt:1: unclosed quote" run.ini --grid quote.txt --ranks 1 --time 00:10:00 --dry-run
 printf 'model a model.ndimm=2\n' > badkey.txt
 refused "grid run 'a'" run.ini --grid badkey.txt --ranks 1 --time 00:10:00 --dry-run
 
@@ -60,7 +62,7 @@ bash -n script.sh || fail "the dry-run script is not valid bash"
 # A grid: one array task per model x data set, and a compare job after the array succeeded.
 cat > grid.txt << 'GRID'
 # two models on two data sets
-model two   model.ndim=2
+model two   model.ndim=2 prior.x1="uniform 0 1" 'prior.x2=uniform 0 1'
 model three model.ndim=3
 data narrow model.sigma=0.1
 data wide   model.sigma=0.2   # a comment
@@ -72,7 +74,7 @@ nlive = 50
 name = gauss
 INI
 "$nubayes" submit gauss.ini --grid grid.txt --ranks 1 --time 00:10:00 --dry-run > grid-dry.txt
-for want in "#SBATCH --array=0-3" "3) name=three-wide" "--set model.ndim=3 --set model.sigma=0.2 --set run.output=$work/nubayes-jobs/three-wide.h5" \
+for want in "#SBATCH --array=0-3" "3) name=three-wide" "--set model.ndim=2 --set 'prior.x1=uniform 0 1' --set 'prior.x2=uniform 0 1' --set model.sigma=0.1" "--set model.ndim=3 --set model.sigma=0.2 --set run.output=$work/nubayes-jobs/three-wide.h5" \
   "#SBATCH --job-name=grid-compare" "compare_group narrow $work/nubayes-jobs/two-narrow.h5 $work/nubayes-jobs/three-narrow.h5" \
   "corner_plot three-wide $work/nubayes-jobs/three-wide.h5" "sbatch --parsable --dependency=afterok:ARRAY_JOB_ID $work/nubayes-jobs/grid-compare.sbatch"; do
   grep -qF -- "$want" grid-dry.txt || fail "grid dry run lacks '$want': $(cat grid-dry.txt)"
