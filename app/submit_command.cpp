@@ -174,17 +174,23 @@ std::string run_script(const SubmitOptions& o, const std::vector<PlannedRun>& ru
 /// The compare job: one evidence table and bar chart per data set, one corner plot per run.
 std::string compare_script(const SubmitOptions& o, const std::vector<PlannedRun>& runs) {
   // Evidences compare only on the same data: group by the grid's data line.
-  std::vector<std::pair<std::string, std::vector<std::string>>> groups;
+  struct Group {
+    std::string label, names;
+    std::vector<std::string> outputs;
+  };
+  std::vector<Group> groups;
   for (const auto& run : runs) {
     const std::string label = run.data_name.empty() ? "all" : run.data_name;
-    auto group =
-        std::find_if(groups.begin(), groups.end(), [&](const auto& g) { return g.first == label; });
-    if (group == groups.end()) group = groups.insert(groups.end(), {label, {}});
-    group->second.push_back(run.output);
+    auto group = std::find_if(groups.begin(), groups.end(),
+                              [&](const Group& g) { return g.label == label; });
+    if (group == groups.end()) group = groups.insert(groups.end(), {label, "", {}});
+    group->names += (group->names.empty() ? "" : ",") + run.name;
+    group->outputs.push_back(run.output);
   }
   std::string steps;
-  for (const auto& [label, outputs] : groups)
-    steps += std::string("compare_group ") + shell_quote(label) + " " + shell_join(outputs) + "\n";
+  for (const auto& g : groups)
+    steps += std::string("compare_group ") + shell_quote(g.label) + " " + shell_quote(g.names) +
+             " " + shell_join(g.outputs) + "\n";
   for (const auto& run : runs)
     steps +=
         std::string("corner_plot ") + shell_quote(run.name) + " " + shell_quote(run.output) + "\n";

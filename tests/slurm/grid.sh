@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # nubayes submit --grid: a job array over 2 models x 2 data sets and a compare job that starts
 # only after every array task succeeded (afterok), writes the evidence tables and draws the
-# evidence bars and corner plots. Usage: grid.sh NUBAYES
+# evidence bars and corner plots. One task is warned (USR1) mid-run and requeues itself: the
+# compare job waits for its second, final run. Usage: grid.sh NUBAYES
 source "$(dirname "$0")/lib.sh" "$1" grid
 
 cat > grid.txt << 'GRID'
 # gauss in 2 and 3 dimensions, each with two widths
 model two   model.ndim=2
-model three model.ndim=3
+model three model.ndim=3 model.sleep_ms=10
 data narrow model.sigma=0.1
 data wide   model.sigma=0.2
 GRID
@@ -15,6 +16,9 @@ ids=$(submit gauss.ini --grid grid.txt --ranks 1 --time 00:05:00 --set sampler.n
 read -r array compare <<< "$(echo $ids)"
 [ -n "$compare" ] || fail "expected two job ids (array, compare), got '$ids'"
 field "$compare" Dependency | grep -q "afterok:${array}_\*" || fail "compare job $compare does not depend on array $array: $(field "$compare" Dependency)"
+# Task 2 is three-narrow (models outer, data sets inner), about 10 s long.
+wait_file nubayes-jobs/three-narrow.h5.ckpt 120
+scancel --signal=USR1 --batch "${array}_2"
 wait_gone "$array" 180
 wait_gone "$compare" 120
 
@@ -22,6 +26,7 @@ for task in 0 1 2 3; do
   [ "$(field "${array}_$task" JobState)" = COMPLETED ] || fail "array task ${array}_$task: $(field "${array}_$task" JobState)"
 done
 expect_state "$compare" COMPLETED
+[ "$(field "${array}_2" Restarts)" = 1 ] || fail "task ${array}_2 did not requeue itself: $(cat nubayes-jobs/grid-"${array}"_2.out)"
 # afterok: the compare job started no earlier than the last task ended.
 last_end=$(for task in 0 1 2 3; do field "${array}_$task" EndTime; done | sort | tail -n1)
 compare_start=$(field "$compare" StartTime)

@@ -24,12 +24,14 @@ esac
 # A fresh directory per test run: job ids restart at 1 whenever the cluster is brought up again.
 work=$(mktemp -d "/tmp/nubayes_slurm_${test_name}.XXXXXX")
 cd "$work"
-submitted=()
+# Every job id submitted, one a line (a file: `submit` runs in command substitutions).
+jobs_file=$work/submitted-jobs
+: > "$jobs_file"
 # On exit: cancel what is still queued (a failed test must not starve the next one) and keep
 # the directory of a failed test for reading.
 finish() {
   local code=$?
-  for job in "${submitted[@]}"; do scancel "$job" 2> /dev/null || true; done
+  while read -r job; do scancel "$job" 2> /dev/null || true; done < "$jobs_file"
   if [ "$code" = 0 ]; then rm -rf "$work"; else echo "($test_name: job scripts, logs and runs kept in $work)" >&2; fi
 }
 trap finish EXIT
@@ -38,7 +40,7 @@ trap finish EXIT
 submit() {
   local ids
   ids=$("$nubayes" submit "$@" --parsable) || fail "nubayes submit $* failed"
-  for id in $ids; do submitted+=("$id"); done
+  echo "$ids" >> "$jobs_file"
   echo "$ids"
 }
 

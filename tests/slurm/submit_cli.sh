@@ -75,7 +75,7 @@ name = gauss
 INI
 "$nubayes" submit gauss.ini --grid grid.txt --ranks 1 --time 00:10:00 --dry-run > grid-dry.txt
 for want in "#SBATCH --array=0-3" "3) name=three-wide" "--set model.ndim=2 --set 'prior.x1=uniform 0 1' --set 'prior.x2=uniform 0 1' --set model.sigma=0.1" "--set model.ndim=3 --set model.sigma=0.2 --set run.output=$work/nubayes-jobs/three-wide.h5" \
-  "#SBATCH --job-name=grid-compare" "compare_group narrow $work/nubayes-jobs/two-narrow.h5 $work/nubayes-jobs/three-narrow.h5" \
+  "#SBATCH --job-name=grid-compare" "compare_group narrow two-narrow,three-narrow $work/nubayes-jobs/two-narrow.h5 $work/nubayes-jobs/three-narrow.h5" \
   "corner_plot three-wide $work/nubayes-jobs/three-wide.h5" "sbatch --parsable --dependency=afterok:ARRAY_JOB_ID $work/nubayes-jobs/grid-compare.sbatch"; do
   grep -qF -- "$want" grid-dry.txt || fail "grid dry run lacks '$want': $(cat grid-dry.txt)"
 done
