@@ -58,7 +58,8 @@ stop slurmctld slurmctld
 stop munged munged
 
 # 3. Report (do not kill) any step daemon left behind.
-left=$(pgrep -x slurmstepd || true)
+# (zombies do not count: PID 1 of some containers reaps them late)
+left=$(for pid in $(pgrep -x slurmstepd || true); do alive "$pid" && echo "$pid"; done)
 [ -n "$left" ] && log "WARNING: slurmstepd still running: $(echo "$left" | tr '\n' ' ')"
 
 # 4. Remove our files (only the conf that we wrote).
