@@ -107,12 +107,12 @@ PlannedRun plan_single(const SubmitOptions& o) {
 std::vector<PlannedRun> plan_grid(const SubmitOptions& o) {
   std::vector<PlannedRun> runs;
   for (const auto& cell : read_grid(o.grid)) {
-    for (const auto& override : cell.overrides)
-      if (override.rfind("run.output=", 0) == 0)
-        throw SubmitError("nubayes submit: " + o.grid + ": run '" + cell.name +
-                          "' sets run.output; grid runs write JOB_DIR/NAME.h5");
     auto overrides = o.overrides;
     overrides.insert(overrides.end(), cell.overrides.begin(), cell.overrides.end());
+    for (const auto& assignment : overrides)
+      if (assignment.rfind("run.output=", 0) == 0)
+        throw SubmitError("nubayes submit: grid run '" + cell.name +
+                          "' sets run.output; grid runs write JOB_DIR/NAME.h5");
     const std::string output = absolute((fs::path(o.job_dir) / (cell.name + ".h5")).string());
     overrides.push_back("run.output=" + output);
     const std::string config = cell.config.empty() ? o.config : cell.config;

@@ -43,6 +43,8 @@ printf 'model a model.ndim=2\nmodle b\n' > typo.txt
 refused "typo.txt:2: expected 'model NAME ...'" run.ini --grid typo.txt --ranks 1 --time 00:10:00 --dry-run
 printf 'model a "model.ndim=2\n' > quote.txt
 refused "quote.txt:1: unclosed quote" run.ini --grid quote.txt --ranks 1 --time 00:10:00 --dry-run
+printf 'model a run.output=x.h5\n' > output.txt
+refused "grid run 'a' sets run.output" run.ini --grid output.txt --ranks 1 --time 00:10:00 --dry-run
 printf 'model a model.ndimm=2\n' > badkey.txt
 refused "grid run 'a'" run.ini --grid badkey.txt --ranks 1 --time 00:10:00 --dry-run
 
