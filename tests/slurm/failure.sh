@@ -4,9 +4,11 @@
 # (DependencyNeverSatisfied). Usage: failure.sh NUBAYES
 source "$(dirname "$0")/lib.sh" "$1" failure
 
-# Keep the node busy so the grid waits in the queue while its config is broken.
-blocker=$(sbatch --parsable -J blocker -n 2 -t 2 -o /dev/null --wrap 'sleep 60')
+# Hold the whole node so the grid waits in the queue while its config is broken.
+blocker=$(sbatch --parsable -J blocker --exclusive -N 1 -t 2 -o /dev/null --wrap 'sleep 60')
 echo "$blocker" >> "$jobs_file"
+for _ in $(seq 120); do [ "$(field "$blocker" JobState)" = RUNNING ] && break; sleep 0.5; done
+[ "$(field "$blocker" JobState)" = RUNNING ] || fail "the blocking job $blocker did not start"
 printf 'model two model.ndim=2\nmodel three model.ndim=3\n' > grid.txt
 ids=$(submit gauss.ini --grid grid.txt --ranks 1 --time 00:05:00)
 read -r array compare <<< "$(echo $ids)"
