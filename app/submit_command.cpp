@@ -6,22 +6,19 @@
 #include "config.h"
 #include "exit_codes.h"
 #include "job_grid.h"
-#include "job_templates.h"
+#include "job_scripts.h"
 #include "run_config.h"
 
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <map>
 #include <regex>
 #include <sstream>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace po = boost::program_options;
@@ -37,17 +34,10 @@ public:
   using std::runtime_error::runtime_error;
 };
 
-struct SubmitOptions {
-  std::string config, grid, name, time, partition, account, launcher, job_dir;
+struct SubmitOptions : JobSettings {
+  std::string config, grid;
   std::vector<std::string> overrides;
-  long ranks = 0, time_seconds = 0, signal_margin = 0, max_restarts = 0;
   bool dry_run = false, parsable = false;
-};
-
-/// One `nubayes run` of the job: its argument list and where its run file goes.
-struct PlannedRun {
-  std::string name, data_name, output;
-  std::vector<std::string> args; ///< after `nubayes run`
 };
 
 std::string find_in_path(const std::string& program) {
@@ -113,7 +103,7 @@ std::vector<PlannedRun> plan_grid(const SubmitOptions& o) {
       if (assignment.rfind("run.output=", 0) == 0)
         throw SubmitError("nubayes submit: grid run '" + cell.name +
                           "' sets run.output; grid runs write JOB_DIR/NAME.h5");
-    const std::string output = absolute((fs::path(o.job_dir) / (cell.name + ".h5")).string());
+    const std::string output = (fs::path(o.job_dir) / (cell.name + ".h5")).string();
     overrides.push_back("run.output=" + output);
     const std::string config = cell.config.empty() ? o.config : cell.config;
     try {
@@ -124,87 +114,6 @@ std::vector<PlannedRun> plan_grid(const SubmitOptions& o) {
     runs.push_back({cell.name, cell.data_name, output, run_args(absolute(config), overrides)});
   }
   return runs;
-}
-
-/// The `case` arms of the run template: array task number -> name and arguments.
-std::string run_table(const std::vector<PlannedRun>& runs) {
-  std::string out;
-  for (std::size_t i = 0; i < runs.size(); ++i)
-    out += std::string("  ") + std::to_string(i) + ") name=" + shell_quote(runs[i].name) +
-           "\n     args=(" + shell_join(runs[i].args) + ") ;;\n";
-  out.pop_back(); // the template's line ends it
-  return out;
-}
-
-std::string extra_sbatch(const SubmitOptions& o, std::size_t array_size) {
-  std::string out;
-  if (!o.partition.empty()) out += "#SBATCH --partition=" + o.partition + "\n";
-  if (!o.account.empty()) out += "#SBATCH --account=" + o.account + "\n";
-  if (array_size > 0)
-    out += std::string("#SBATCH --array=0-") + std::to_string(array_size - 1) + "\n";
-  return out;
-}
-
-std::string format_time(long seconds) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%02ld:%02ld:%02ld", seconds / 3600, seconds / 60 % 60,
-                seconds % 60);
-  return text;
-}
-
-std::string run_script(const SubmitOptions& o, const std::vector<PlannedRun>& runs, bool array) {
-  const std::string launcher =
-      o.launcher == "srun" ? "srun" : std::string("mpirun -n ") + std::to_string(o.ranks);
-  const fs::path log =
-      fs::path(absolute(o.job_dir)) / (o.name + (array ? "-%A_%a.out" : "-%j.out"));
-  return fill_template(run_job_template(),
-                       {{"JOB_NAME", o.name},
-                        {"RANKS", std::to_string(o.ranks)},
-                        {"TIME", o.time},
-                        {"SIGNAL_MARGIN", std::to_string(o.signal_margin)},
-                        {"LOG_FILE", log.string()},
-                        {"EXTRA_SBATCH", extra_sbatch(o, array ? runs.size() : 0)},
-                        {"NUBAYES", shell_quote(self_executable())},
-                        {"MAX_RESTARTS", std::to_string(o.max_restarts)},
-                        {"WORKDIR", shell_quote(fs::current_path().string())},
-                        {"RUN_TABLE", run_table(runs)},
-                        {"LAUNCHER", launcher}});
-}
-
-/// The compare job: one evidence table and bar chart per data set, one corner plot per run.
-std::string compare_script(const SubmitOptions& o, const std::vector<PlannedRun>& runs) {
-  // Evidences compare only on the same data: group by the grid's data line.
-  struct Group {
-    std::string label, names;
-    std::vector<std::string> outputs;
-  };
-  std::vector<Group> groups;
-  for (const auto& run : runs) {
-    const std::string label = run.data_name.empty() ? "all" : run.data_name;
-    auto group = std::find_if(groups.begin(), groups.end(),
-                              [&](const Group& g) { return g.label == label; });
-    if (group == groups.end()) group = groups.insert(groups.end(), {label, "", {}});
-    group->names += (group->names.empty() ? "" : ",") + run.name;
-    group->outputs.push_back(run.output);
-  }
-  std::string steps;
-  for (const auto& g : groups)
-    steps += std::string("compare_group ") + shell_quote(g.label) + " " + shell_quote(g.names) +
-             " " + shell_join(g.outputs) + "\n";
-  for (const auto& run : runs)
-    steps +=
-        std::string("corner_plot ") + shell_quote(run.name) + " " + shell_quote(run.output) + "\n";
-  const std::string job_dir = absolute(o.job_dir);
-  return fill_template(compare_job_template(),
-                       {{"JOB_NAME", o.name},
-                        {"JOB_DIR", shell_quote(job_dir)},
-                        {"TIME", format_time(std::min(o.time_seconds, 1800L))},
-                        {"LOG_FILE", (fs::path(job_dir) / (o.name + "-compare-%j.out")).string()},
-                        {"EXTRA_SBATCH", extra_sbatch(o, 0)},
-                        {"NUBAYES", shell_quote(self_executable())},
-                        {"PYTHON", "/usr/bin/python3"},
-                        {"POSTPROCESS_DIR", shell_quote(postprocess_dir())},
-                        {"STEPS", steps}});
 }
 
 /// Runs sbatch; returns the job id it printed. Its error messages go straight to stderr.
@@ -286,11 +195,13 @@ SubmitOptions parse_options(const po::variables_map& vm) {
   if (!std::regex_match(o.name, plain))
     throw SubmitError("nubayes submit: job name '" + o.name +
                       "': use letters, digits and _ . + - (--name)");
-  o.job_dir = text("job-dir");
+  o.job_dir = absolute(text("job-dir"));
   // The directory goes into #SBATCH --output, which neither quotes nor escapes.
   if (o.job_dir.find_first_of(" \t\n%'\"\\") != std::string::npos)
-    throw SubmitError("nubayes submit: --job-dir '" + o.job_dir +
-                      "': no spaces, quotes or % please");
+    throw SubmitError("nubayes submit: job directory '" + o.job_dir +
+                      "': no spaces, quotes or % please (--job-dir)");
+  o.nubayes = self_executable();
+  o.workdir = fs::current_path().string();
   if (vm.count("set")) o.overrides = vm["set"].as<std::vector<std::string>>();
   o.dry_run = vm["dry-run"].as<bool>();
   o.parsable = vm["parsable"].as<bool>();
@@ -308,7 +219,7 @@ int submit(const SubmitOptions& o) {
   const bool grid = !o.grid.empty();
   const std::vector<PlannedRun> runs =
       grid ? plan_grid(o) : std::vector<PlannedRun>{plan_single(o)};
-  const fs::path job_dir = absolute(o.job_dir);
+  const fs::path job_dir = o.job_dir;
   const fs::path run_path = job_dir / (o.name + ".sbatch"),
                  compare_path = job_dir / (o.name + "-compare.sbatch");
   const std::string script = run_script(o, runs, grid);
