@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-command set-up on a fresh Debian 12 machine, as root.
 #   bash setup.sh run    install the dependencies, build, and run the main job
-#   bash setup.sh test   install the dependencies, build, and run the whole test suite
+#   bash setup.sh test   install the dependencies, build, and run the whole test suite, including
+#                        the SLURM tests on a local one-node cluster (jobs/local-slurm/)
 set -euo pipefail
 cd "$(dirname "$0")"
 mode=${1:-run}
@@ -21,7 +22,23 @@ fi
 # Open MPI refuses to run as root unless told that this is intended.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release > /dev/null
+cmake_options=(-DCMAKE_BUILD_TYPE=Release)
+if [ "$mode" = test ]; then
+  # The `nubayes submit` tests run real jobs on a one-node SLURM on this machine (no systemd
+  # needed): install it here, bring it up just before the tests.
+  slurm_packages=(slurm-wlm munge libpmix-dev)
+  missing=()
+  for p in "${slurm_packages[@]}"; do dpkg -s "$p" > /dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+  fi
+  cmake_options+=(-DNUBAYES_SLURM_TESTS=ON)
+fi
+
+cmake -S . -B build "${cmake_options[@]}" > /dev/null
 cmake --build build -j"$(nproc)"
 
 case "$mode" in
@@ -31,8 +48,9 @@ case "$mode" in
     mpirun -n "$(nproc)" --oversubscribe build/nubayes run inputs/examples/eggbox.ini --set run.output=runs/eggbox.h5
     ;;
   test)
-    cd build
-    ctest -j"$(nproc)" --output-on-failure --timeout 1200
+    bash jobs/local-slurm/up.sh
+    trap 'bash jobs/local-slurm/down.sh' EXIT # however the tests end
+    ctest --test-dir build -j"$(nproc)" --output-on-failure --timeout 1200
     ;;
   *)
     echo "usage: bash setup.sh run|test" >&2

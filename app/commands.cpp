@@ -93,6 +93,7 @@ std::string usage() {
          "  nubayes export RUN.h5 [--getdist PREFIX] [--anesthetic PREFIX]\n"
          "  nubayes pg --a RUN_A.h5 --b RUN_B.h5 --ab RUN_AB.h5 [--dof N] [--json] [--force] [--no-polish]\n"
          "  nubayes predict RUN.h5 --out PRED.h5 [--draws N] [--seed S]\n"
+         "  nubayes submit CONFIG.ini --ranks N --time HH:MM:SS [--grid GRID.txt] [--partition P] [--account A] [--dry-run]\n"
          "  nubayes help config\n"
          "  mpirun -n N nubayes run CONFIG.ini    (likelihood work spread over N ranks)\n\n"
          "exit codes: 0 ok, 1 runtime error, 2 bad input (nothing written),\n"

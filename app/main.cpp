@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   if (command == "export") return nubayes::command_export(rest);
   if (command == "pg") return nubayes::command_pg(rest);
   if (command == "predict") return nubayes::command_predict(rest);
+  if (command == "submit") return nubayes::command_submit(rest);
   if (command == "run") {
     // MPI only when a launcher (mpirun, srun) started us: a plain serial run then needs no
     // MPI runtime at all (faster start, and no PMIx files under resource limits).
