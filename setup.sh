@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One-command set-up on a fresh Debian 12 machine, as root.
-#   bash setup.sh run    install the dependencies, build, and run the main job
+#   bash setup.sh run    install the dependencies, build, and run the main job (the model comparison)
 #   bash setup.sh test   install the dependencies, build, and run the whole test suite, including
 #                        the SLURM tests on a local one-node cluster (jobs/local-slurm/)
 set -euo pipefail
@@ -43,9 +43,8 @@ cmake --build build -j"$(nproc)"
 
 case "$mode" in
   run)
-    # The main job: nested sampling of the 18-mode eggbox on all cores, then its summary.
-    mkdir -p runs
-    mpirun -n "$(nproc)" --oversubscribe build/nubayes run inputs/examples/eggbox.ini --set run.output=runs/eggbox.h5
+    # The main job: the model comparison on MiniBooNE 2018 nu + nubar (jobs/main_job.sh).
+    bash jobs/main_job.sh runs/main
     ;;
   test)
     bash jobs/local-slurm/up.sh

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The README's main job: which explanation of the MiniBooNE 2018 nu + nubar low-energy excess do
+# the data prefer? Nested sampling of every model below on the same data (all cores, small nlive:
+# a few minutes on 2 cores), then the Bayes-factor table, the evidence bars, a corner plot per
+# model and the posterior-predictive spectra. Usage: bash jobs/main_job.sh [OUTDIR] [NLIVE]
+# (defaults runs/main and 200). On a cluster, the same runs go through `nubayes submit --grid`
+# (jobs/README.md).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=${1:-runs/main}
+nlive=${2:-200}
+ranks=$(nproc)
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+mkdir -p "$out"
+
+# name, example config: no signal (the reference), then the explanations.
+models=(
+  "no-signal inputs/examples/null-miniboone-2018.ini"
+  "3+1 inputs/examples/sterile3p1-miniboone-2018.ini"
+)
+for extra in dark-zd heavy-zprime; do
+  [ -f "inputs/examples/$extra-miniboone-2018.ini" ] && models+=("$extra inputs/examples/$extra-miniboone-2018.ini")
+done
+
+runs=()
+labels=()
+for entry in "${models[@]}"; do
+  read -r name config <<< "$entry"
+  file="$out/$name.h5"
+  echo "== $name: $config (nlive $nlive, $ranks ranks)"
+  mpirun -n "$ranks" --oversubscribe build/nubayes run "$config" --quiet --resume \
+    --set run.output="$file" --set sampler.nlive="$nlive" | grep -E "^(ln Z|best fit|wall time)"
+  runs+=("$file")
+  labels+=("$name")
+done
+
+echo
+echo "== Bayes factors against no signal"
+build/nubayes compare "${runs[@]}" --reference "${runs[0]}" | tee "$out/compare.txt"
+build/nubayes compare "${runs[@]}" --reference "${runs[0]}" --markdown > "$out/compare.md"
+
+label_list=$(IFS=,; echo "${labels[*]}")
+/usr/bin/python3 postprocess/evidence_bars.py "${runs[@]}" --reference "${runs[0]}" --labels "$label_list" \
+  --out "$out/evidence.png" > /dev/null
+for i in "${!runs[@]}"; do
+  [ "$i" = 0 ] && continue # the no-signal model has no free parameter worth a corner plot
+  /usr/bin/python3 postprocess/corner.py "${runs[$i]}" --out "$out/corner-${labels[$i]}.png" > /dev/null
+done
+/usr/bin/python3 postprocess/spectrum.py "${runs[@]:1}" --labels "$(IFS=,; echo "${labels[*]:1}")" \
+  --nubayes build/nubayes --out "$out/spectrum.png" > /dev/null
+echo
+echo "plots: $out/evidence.png, $out/corner-*.png, $out/spectrum.png"
