@@ -59,8 +59,9 @@ stop munged munged
 
 # 3. Report (do not kill) any step daemon left behind.
 # (zombies do not count: PID 1 of some containers reaps them late)
-left=$(for pid in $(pgrep -x slurmstepd || true); do alive "$pid" && echo "$pid"; done)
-[ -n "$left" ] && log "WARNING: slurmstepd still running: $(echo "$left" | tr '\n' ' ')"
+# (if-statements, not `&&`: under set -e a false `&&` as the loop's last command would end the script)
+left=$(for pid in $(pgrep -x slurmstepd || true); do if alive "$pid"; then echo "$pid"; fi; done)
+if [ -n "$left" ]; then log "WARNING: slurmstepd still running: $(echo "$left" | tr '\n' ' ')"; fi
 
 # 4. Remove our files (only the conf that we wrote).
 if [ -f "$CONF" ] && head -n1 "$CONF" | grep -qF "$MARK"; then rm -f "$CONF"; fi
