@@ -79,10 +79,10 @@ private:
   Relative(const Options& options, Inputs&& inputs);
 
   Options options_;
-  std::vector<double> data_, data_sum_, release_null_, computed_null_;
+  std::vector<double> data_, data_sum_, release_null_;
+  std::vector<double> computed_null_, mean_length_; ///< filled while average_ is built
   Eigen::MatrixXd inverse_covariance_;
   reactor::OscillationAverage average_; ///< rows: l × 16 + e, over L/E
-  std::vector<double> mean_length_;
   std::size_t active_ = 0;
   std::uint64_t data_hash_ = reactor::kHashSeed;
   mutable std::vector<double> sin2_, events_;
