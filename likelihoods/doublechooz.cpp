@@ -20,7 +20,7 @@ Setup doublechooz_setup() {
   s.ratio_sites = {{1, 0}};
   s.offset = reactor::kPromptOffset;
   s.sigma = [](double e) { return 0.08 * std::sqrt(std::max(e, 0.0)); }; // ~8 %/√E (assumed)
-  s.fractions = {0.511, 0.087, 0.340, 0.062}; // GLoBESfit DCF
+  s.fractions = {0.511, 0.087, 0.340, 0.062};                            // GLoBESfit DCF
   s.e_max = 14;
   s.grid_step = 0.2;
   return s;

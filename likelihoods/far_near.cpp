@@ -71,8 +71,8 @@ struct Ratios::Inputs {
 
   Inputs(const fs::path& root, const Setup& s) {
     table = reactor::read_ratio_table(root / s.ratio_file, s.bins, s.ratios);
-    inverse_covariance = reactor::read_inverse_covariance(root / s.covariance_file,
-                                                          s.bins * s.ratios);
+    inverse_covariance =
+        reactor::read_inverse_covariance(root / s.covariance_file, s.bins * s.ratios);
     for (const auto* column : {&table.lower, &table.upper, &table.ratio, &table.sigma})
       reactor::hash_values(hash, *column);
     reactor::hash_values(
@@ -108,7 +108,8 @@ double cos4_from_sin2_2theta(double s) {
 
 } // namespace
 
-Ratios::Ratios(const Config& config) : Ratios(config, Inputs(config.options.inputs, config.setup)) {}
+Ratios::Ratios(const Config& config)
+    : Ratios(config, Inputs(config.options.inputs, config.setup)) {}
 
 Ratios::Ratios(const Config& config, Inputs&& inputs)
     : setup_(config.setup), options_(config.options),
@@ -193,9 +194,8 @@ std::unique_ptr<OscillationExperiment> make(const ModelOptions& data, far_near::
   const std::string name = setup.name;
   far_near::Config config{std::move(setup), {}};
   config.options = far_near::options_from(data, config.setup);
-  return build_experiment(name, [&] {
-    return std::make_unique<Chi2Experiment<far_near::Ratios>>(name, config);
-  });
+  return build_experiment(
+      name, [&] { return std::make_unique<Chi2Experiment<far_near::Ratios>>(name, config); });
 }
 
 } // namespace

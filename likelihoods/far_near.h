@@ -54,12 +54,12 @@ struct Setup {
   std::size_t bins = 0, ratios = 1;        ///< rows of the table, ratios per row
   std::vector<Site> sites;
   std::vector<std::pair<std::size_t, std::size_t>> ratio_sites; ///< (far, near) per ratio
-  double offset = reactor::kPromptOffset; ///< E_ν − visible energy [MeV]
-  reactor::Resolution sigma;              ///< σ [MeV] against the visible energy
+  double offset = reactor::kPromptOffset;                       ///< E_ν − visible energy [MeV]
+  reactor::Resolution sigma; ///< σ [MeV] against the visible energy
   reactor::FissionFractions fractions;
-  double e_max = 14;        ///< top of the E_ν grid [MeV]
+  double e_max = 14;          ///< top of the E_ν grid [MeV]
   double inverse_step = 2e-4; ///< E_ν quadrature in 1/E_ν [1/MeV]
-  double grid_step = 0.1;   ///< L/E grid [m/MeV]; its Nyquist Δm² must be where the sites average
+  double grid_step = 0.1; ///< L/E grid [m/MeV]; its Nyquist Δm² must be where the sites average
 };
 
 /// A point baseline with its 1/L² flux share times `power`.

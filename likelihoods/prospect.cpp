@@ -73,15 +73,18 @@ struct Relative::Inputs {
   Eigen::MatrixXd covariance;
   std::uint64_t hash = reactor::kHashSeed;
 
-  explicit Inputs(const fs::path& root) : data(kBaselines * kBins, 0.0), release_null(kBaselines * kBins) {
+  explicit Inputs(const fs::path& root)
+      : data(kBaselines * kBins, 0.0), release_null(kBaselines * kBins) {
     const fs::path dir = root / kDir;
     const fs::path map_path = dir / kSegmentMap, eff_path = dir / kEfficiencies;
     const Table map = read_table(map_path, 5, true);
     const Table eff = read_table(eff_path, 3, true);
     if (map.rows() != kSegments)
-      fail(map_path, "expected " + std::to_string(kSegments) + " rows, found " + std::to_string(map.rows()));
+      fail(map_path,
+           "expected " + std::to_string(kSegments) + " rows, found " + std::to_string(map.rows()));
     if (eff.rows() != kSegments)
-      fail(eff_path, "expected " + std::to_string(kSegments) + " rows, found " + std::to_string(eff.rows()));
+      fail(eff_path,
+           "expected " + std::to_string(kSegments) + " rows, found " + std::to_string(eff.rows()));
     reactor::hash_values(hash, map.values);
     reactor::hash_values(hash, eff.values);
     for (std::size_t s = 0; s < kSegments; ++s) {
@@ -92,7 +95,8 @@ struct Relative::Inputs {
         fail(map_path, where + "baseline bin must be 1 to 10");
       if (!(m[1] > 1 && m[1] < 100)) fail(map_path, where + "baseline must be in (1, 100) m");
       // The efficiency table is ordered like the map: segment = x + 14 y.
-      if (e[0] != m[3] || e[1] != m[4]) fail(eff_path, where + "segment x/y differ from the segment map");
+      if (e[0] != m[3] || e[1] != m[4])
+        fail(eff_path, where + "segment x/y differ from the segment map");
       if (!(e[2] >= 0 && e[2] <= 2)) fail(eff_path, where + "efficiency must be in [0, 2]");
       if (e[2] == 0) continue; // inactive segment
       Segment seg{s, static_cast<std::size_t>(m[0]) - 1, m[1], e[2], {}};
@@ -103,14 +107,17 @@ struct Relative::Inputs {
       if (!(seg.response.sum() > 0)) fail(response, "response matrix is empty");
       const Table counts = read_table(prompt, 5, true);
       if (counts.rows() != kBins)
-        fail(prompt, "expected " + std::to_string(kBins) + " rows, found " + std::to_string(counts.rows()));
+        fail(prompt,
+             "expected " + std::to_string(kBins) + " rows, found " + std::to_string(counts.rows()));
       for (std::size_t b = 0; b < kBins; ++b) {
         const double centre = kPromptLow + (static_cast<double>(b) + 0.5) * kPromptWidth;
         if (std::abs(counts.row(b)[0] - centre) > 1e-6)
-          fail(prompt, "row " + std::to_string(b + 1) + ": bin centre must be " + std::to_string(centre));
+          fail(prompt,
+               "row " + std::to_string(b + 1) + ": bin centre must be " + std::to_string(centre));
         data[seg.baseline * kBins + b] += counts.row(b)[1];
       }
-      reactor::hash_values(hash, {seg.response.data(), static_cast<std::size_t>(seg.response.size())});
+      reactor::hash_values(hash,
+                           {seg.response.data(), static_cast<std::size_t>(seg.response.size())});
       reactor::hash_values(hash, counts.values);
       segments.push_back(std::move(seg));
     }
@@ -118,15 +125,18 @@ struct Relative::Inputs {
       const fs::path path = dir / null_file(l);
       const Table t = read_table(path, 2, true);
       if (t.rows() != kBins)
-        fail(path, "expected " + std::to_string(kBins) + " rows, found " + std::to_string(t.rows()));
+        fail(path,
+             "expected " + std::to_string(kBins) + " rows, found " + std::to_string(t.rows()));
       for (std::size_t b = 0; b < kBins; ++b) {
-        if (!(t.row(b)[1] > 0)) fail(path, "row " + std::to_string(b + 1) + ": prediction must be > 0");
+        if (!(t.row(b)[1] > 0))
+          fail(path, "row " + std::to_string(b + 1) + ": prediction must be > 0");
         release_null[l * kBins + b] = t.row(b)[1];
       }
       reactor::hash_values(hash, t.values);
     }
     for (std::size_t l = 0; l < kBaselines; ++l)
-      if (std::none_of(segments.begin(), segments.end(), [&](const Segment& s) { return s.baseline == l; }))
+      if (std::none_of(segments.begin(), segments.end(),
+                       [&](const Segment& s) { return s.baseline == l; }))
         fail(map_path, "baseline bin " + std::to_string(l + 1) + " has no active segment");
     const fs::path cov = dir / kCovariance;
     covariance = read_matrix(cov, kBaselines * kBins, kBaselines * kBins, true);
@@ -141,11 +151,11 @@ namespace {
 /// bin and per point of its baseline distribution, efficiency/L² × response × ²³⁵U spectrum ×
 /// σ_IBD. `null` receives each row's total (our null prediction, arbitrary normalisation).
 template <class Segments>
-reactor::OscillationAverage build_average(const Segments& segments,
-                                          std::vector<double>& null, std::vector<double>& mean_length) {
+reactor::OscillationAverage build_average(const Segments& segments, std::vector<double>& null,
+                                          std::vector<double>& mean_length) {
   const reactor::FissionFractions u235{1, 0, 0, 0}; // HFIR burns highly enriched uranium
-  const auto core = reactor::cylinder_points(kCoreRadius, kCoreHeight, {}, kCoreRings, kCoreSectors,
-                                             kCoreLayers);
+  const auto core =
+      reactor::cylinder_points(kCoreRadius, kCoreHeight, {}, kCoreRings, kCoreSectors, kCoreLayers);
   std::vector<std::vector<reactor::Baseline>> distributions;
   double l_min = INFINITY, l_max = 0;
   for (const auto& seg : segments) {
@@ -166,11 +176,13 @@ reactor::OscillationAverage build_average(const Segments& segments,
     const double flux = seg.efficiency / (seg.length * seg.length);
     for (std::size_t t = 0; t < kTrueBins; ++t) {
       for (int j = 0; j < kEnergiesPerBin; ++j) {
-        const double e = kTrueLow + (static_cast<double>(t) + (j + 0.5) / kEnergiesPerBin) * kTrueWidth;
+        const double e =
+            kTrueLow + (static_cast<double>(t) + (j + 0.5) / kEnergiesPerBin) * kTrueWidth;
         const double spectrum = flux * reactor::ibd_spectrum(u235, e) / kEnergiesPerBin;
         if (spectrum == 0) continue;
         for (std::size_t b = 0; b < kBins; ++b) {
-          const double w = spectrum * seg.response(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(t));
+          const double w =
+              spectrum * seg.response(static_cast<Eigen::Index>(b), static_cast<Eigen::Index>(t));
           if (w == 0) continue;
           const std::size_t row = seg.baseline * kBins + b;
           null[row] += w;
@@ -202,7 +214,8 @@ Relative::Relative(const Options& options, Inputs&& inputs)
   const Eigen::LLT<Eigen::MatrixXd> llt(inputs.covariance);
   if (llt.info() != Eigen::Success)
     fail(options.inputs / kDir / kCovariance, "covariance is not positive definite");
-  inverse_covariance_ = llt.solve(Eigen::MatrixXd::Identity(kBaselines * kBins, kBaselines * kBins));
+  inverse_covariance_ =
+      llt.solve(Eigen::MatrixXd::Identity(kBaselines * kBins, kBaselines * kBins));
   for (std::size_t l = 0; l < kBaselines; ++l)
     for (std::size_t b = 0; b < kBins; ++b)
       data_sum_[b] += data_[l * kBins + b];

@@ -38,7 +38,7 @@ inline constexpr std::size_t kBaselines = 10, kBins = 16, kTrueBins = 82, kSegme
 /// HFIR: a cylinder 0.435 m across and 0.508 m high, pure ²³⁵U; a segment 0.145 × 0.145 m across
 /// and 1.176 m long, its long axis across the line of sight (PROSPECT detector paper, NIM A 922
 /// (2019) 287; the orientation is our reading of the release's segment map).
-inline constexpr double kCoreRadius = 0.2175, kCoreHeight = 0.508; ///< [m]
+inline constexpr double kCoreRadius = 0.2175, kCoreHeight = 0.508;     ///< [m]
 inline constexpr double kSegmentWidth = 0.145, kSegmentLength = 1.176; ///< [m]
 
 /// The no-oscillation prediction P⁰_le that the oscillation factor multiplies.

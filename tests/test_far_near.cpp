@@ -168,10 +168,10 @@ TEST(FarNear, EvaluationIsFast) {
     const auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < n; ++i)
       sum += e->loglike(params(0.05, 0.01 + 0.01 * (i % 1000)), chi2);
-    const double us = std::chrono::duration<double, std::micro>(
-                          std::chrono::steady_clock::now() - start)
-                          .count() /
-                      n;
+    const double us =
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+            .count() /
+        n;
     EXPECT_TRUE(std::isfinite(sum));
     std::cout << name << ": " << us << " us per evaluation\n";
   }
@@ -226,8 +226,9 @@ TEST_F(DayaBayInputs, MissingFileIsAnOptionErrorOfTheExperimentList) {
   } catch (const OptionError& e) {
     EXPECT_EQ(e.key(), "experiments");
     EXPECT_EQ(e.section(), "data");
-    EXPECT_NE(std::string(e.what()).find("dayabay: " + (dir / kRatios).string() + ": file not found"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("dayabay: " + (dir / kRatios).string() + ": file not found"),
+        std::string::npos)
         << e.what();
   }
   ::unsetenv("NUBAYES_INPUTS");
@@ -275,7 +276,8 @@ TEST(FarNearOptions, DefaultsAreResolvedAndOptionsReachTheLikelihood) {
   EXPECT_NE(fixed->fingerprint(), plain->fingerprint());
   fixed->loglike(kNoSterile, chi2);
   EXPECT_GT(chi2, 44.69);
-  const auto t13 = make_dayabay_experiment(ModelOptions({{"dayabay_sin2_2theta13", "0.0775"}}, "data"));
+  const auto t13 =
+      make_dayabay_experiment(ModelOptions({{"dayabay_sin2_2theta13", "0.0775"}}, "data"));
   t13->loglike(kNoSterile, chi2);
   EXPECT_NEAR(chi2, 43.51, 0.02);
   for (const char* name : {"doublechooz", "reno", "bugey3"}) {

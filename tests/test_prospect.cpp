@@ -106,7 +106,8 @@ TEST(Prospect, NoOscillationChi2AndBestFit) {
   // 118.58 at (0.115, 1.73 eV²) on a finer grid (118.64 at (0.115, 1.70 eV²) on this one),
   // Δχ² = 4.4 — no significant preference, as published.
   EXPECT_NEAR(loaded().chi2(params(0, 1)), 122.97, 0.01);
-  const BestFit best = scan([](const sterile3p1::Params& p) { return loaded().chi2(p); }, "prospect");
+  const BestFit best =
+      scan([](const sterile3p1::Params& p) { return loaded().chi2(p); }, "prospect");
   EXPECT_NEAR(best.chi2, 118.64, 0.02);
   EXPECT_NEAR(best.sin2_2theta, 0.11, 0.011);
   EXPECT_NEAR(best.dm2, 1.78, 0.1);
@@ -126,7 +127,8 @@ TEST(Prospect, TheRaaPointIsDisfavoured) {
 }
 
 TEST(Prospect, ComputedNullGivesAlmostTheSameFit) {
-  const prospect::Relative c(prospect::Options{.inputs = kInputs, .null = prospect::Null::computed});
+  const prospect::Relative c(
+      prospect::Options{.inputs = kInputs, .null = prospect::Null::computed});
   EXPECT_NEAR(c.chi2(params(0, 1)), 125.61, 0.01);
   EXPECT_NEAR(c.chi2(params(0.12, 1.73)), 120.76, 0.02);
 }
@@ -209,8 +211,8 @@ TEST_F(ProspectInputs, MissingFileIsAnOptionErrorOfTheExperimentList) {
   } catch (const OptionError& e) {
     EXPECT_EQ(e.key(), "experiments");
     EXPECT_EQ(e.section(), "data");
-    EXPECT_NE(std::string(e.what()).find("prospect: " + (dir / "1.6_Osc_NullOscPred4.txt").string() +
-                                         ": file not found"),
+    EXPECT_NE(std::string(e.what()).find(
+                  "prospect: " + (dir / "1.6_Osc_NullOscPred4.txt").string() + ": file not found"),
               std::string::npos)
         << e.what();
   }
@@ -224,7 +226,8 @@ TEST(ProspectOptions, NullPredictionOption) {
   const auto plain = make_prospect_experiment(none);
   EXPECT_EQ(plain->name(), "prospect");
   EXPECT_EQ(none.resolved().at("prospect_null"), "release");
-  const auto computed = make_prospect_experiment(ModelOptions({{"prospect_null", "computed"}}, "data"));
+  const auto computed =
+      make_prospect_experiment(ModelOptions({{"prospect_null", "computed"}}, "data"));
   EXPECT_NE(computed->fingerprint(), plain->fingerprint());
   double chi2 = 0;
   computed->loglike(params(0, 1), chi2);
