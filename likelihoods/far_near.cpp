@@ -83,8 +83,16 @@ struct Ratios::Inputs {
 namespace {
 
 reactor::OscillationAverage build_average(const Setup& s, const reactor::RatioTable& table) {
+  // The E_ν nodes, spaced Δy in 1/E, put a baseline L's events every L Δy in L/E: that comb must be
+  // finer than the L/E grid, or the cloud-in-cell density is not smooth on the grid scale and
+  // the average aliases (at km baselines this, not the resolution, sets the E_ν step).
+  double l_max = 0;
+  for (const Site& site : s.sites)
+    for (const auto& b : site.baselines)
+      l_max = std::max(l_max, b.length);
+  const double inverse_step = std::min(s.inverse_step, s.grid_step / (2 * l_max));
   const reactor::BinnedSpectrum spectrum(table.lower, table.upper, s.offset, s.sigma, s.fractions,
-                                         s.e_max, s.inverse_step);
+                                         s.e_max, inverse_step);
   std::vector<std::vector<reactor::Baseline>> sites;
   for (const Site& site : s.sites) {
     double total = 0;

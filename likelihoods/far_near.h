@@ -58,7 +58,7 @@ struct Setup {
   reactor::Resolution sigma; ///< σ [MeV] against the visible energy
   reactor::FissionFractions fractions;
   double e_max = 14;          ///< top of the E_ν grid [MeV]
-  double inverse_step = 2e-4; ///< E_ν quadrature in 1/E_ν [1/MeV]
+  double inverse_step = 2e-4; ///< E_ν quadrature in 1/E_ν [1/MeV], at most grid_step / (2 L_max)
   double grid_step = 0.1; ///< L/E grid [m/MeV]; its Nyquist Δm² must be where the sites average
 };
 
