@@ -36,7 +36,8 @@ constexpr double kTrueLow = 1.8, kTrueWidth = 0.1;
 constexpr double kPromptLow = 0.8, kPromptWidth = 0.4;
 
 // Numerical grids: energies per true bin, baseline grid, L/E grid, points in the core and in a
-// segment. The L/E grid's Nyquist Δm² is π/(2h · 1.267) = 124 eV².
+// segment. The L/E grid's Nyquist Δm² is π/(2h · 1.267) = 124 eV². Halving the three steps moves
+// no χ² pinned in tests/test_prospect.cpp by more than 0.01 (checked when written).
 constexpr int kEnergiesPerBin = 20;
 constexpr double kBaselineStep = 0.01; ///< [m]
 constexpr double kGridStep = 0.01;     ///< [m/MeV]
