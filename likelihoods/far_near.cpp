@@ -80,9 +80,8 @@ struct Ratios::Inputs {
   }
 };
 
-namespace {
-
-reactor::OscillationAverage build_average(const Setup& s, const reactor::RatioTable& table) {
+reactor::OscillationAverage average_for(const Setup& s, std::span<const double> lower,
+                                        std::span<const double> upper) {
   // The E_ν nodes, spaced Δy in 1/E, put a baseline L's events every L Δy in L/E: that comb must be
   // finer than the L/E grid, or the cloud-in-cell density is not smooth on the grid scale and
   // the average aliases (at km baselines this, not the resolution, sets the E_ν step).
@@ -91,8 +90,8 @@ reactor::OscillationAverage build_average(const Setup& s, const reactor::RatioTa
     for (const auto& b : site.baselines)
       l_max = std::max(l_max, b.length);
   const double inverse_step = std::min(s.inverse_step, s.grid_step / (2 * l_max));
-  const reactor::BinnedSpectrum spectrum(table.lower, table.upper, s.offset, s.sigma, s.fractions,
-                                         s.e_max, inverse_step);
+  const reactor::BinnedSpectrum spectrum(lower, upper, s.offset, s.sigma, s.fractions, s.e_max,
+                                         inverse_step);
   std::vector<std::vector<reactor::Baseline>> sites;
   for (const Site& site : s.sites) {
     double total = 0;
@@ -108,13 +107,32 @@ reactor::OscillationAverage build_average(const Setup& s, const reactor::RatioTa
   return reactor::average_over_l_over_e(spectrum, sites, s.grid_step);
 }
 
-/// cos⁴θ from sin²2θ (θ < π/4).
-double cos4_from_sin2_2theta(double s) {
-  const double sin2 = 0.5 * (1 - std::sqrt(1 - s));
-  return (1 - sin2) * (1 - sin2);
+std::vector<double> three_flavour_terms(const reactor::OscillationAverage& average,
+                                        const ThreeFlavour& t) {
+  std::vector<double> ee(average.rows()), solar(average.rows());
+  average.mean_sin2(sterile3p1::wavenumber(t.dm2_ee), ee);
+  average.mean_sin2(sterile3p1::wavenumber(t.dm2_21), solar);
+  // cos⁴θ13 from sin²2θ13 (θ13 < π/4)
+  const double sin2_13 = 0.5 * (1 - std::sqrt(1 - t.sin2_2theta13));
+  const double c13_4 = (1 - sin2_13) * (1 - sin2_13);
+  std::vector<double> out(average.rows());
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = t.sin2_2theta13 * ee[i] + c13_4 * t.sin2_2theta12 * solar[i];
+  return out;
 }
 
-} // namespace
+void survival(const reactor::OscillationAverage& average, std::span<const double> three_flavour,
+              const sterile3p1::Params& p, std::span<double> sin2, std::span<double> out) {
+  const double s = sterile3p1::sin2_2theta_ee(p);
+  const double k = sterile3p1::wavenumber(p.dm2_41);
+  if (s == 0 || k == 0)
+    std::fill(sin2.begin(), sin2.end(), 0.0);
+  else
+    average.mean_sin2(k, sin2);
+  const double c14_4 = (1 - p.ue4_sq) * (1 - p.ue4_sq);
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = 1 - c14_4 * three_flavour[i] - s * sin2[i];
+}
 
 Ratios::Ratios(const Config& config)
     : Ratios(config, Inputs(config.options.inputs, config.setup)) {}
@@ -122,8 +140,9 @@ Ratios::Ratios(const Config& config)
 Ratios::Ratios(const Config& config, Inputs&& inputs)
     : setup_(config.setup), options_(config.options),
       chi2_(inputs.table.ratio, std::move(inputs.inverse_covariance)),
-      average_(build_average(setup_, inputs.table)), data_hash_(inputs.hash),
-      sin2_(average_.rows()), ratio_(setup_.bins * setup_.ratios) {
+      average_(average_for(setup_, inputs.table.lower, inputs.table.upper)),
+      data_hash_(inputs.hash), sin2_(average_.rows()), survival_(average_.rows()),
+      ratio_(setup_.bins * setup_.ratios) {
   if (setup_.ratio_sites.size() != setup_.ratios)
     throw std::invalid_argument(setup_.name + ": one (far, near) pair per ratio");
   if (!options_.fixed_norms.empty() && options_.fixed_norms.size() != setup_.ratios)
@@ -131,14 +150,7 @@ Ratios::Ratios(const Config& config, Inputs&& inputs)
   for (std::size_t r = 1; r <= setup_.ratios; ++r)
     ends_.push_back(r * setup_.bins);
   // The three-flavour terms do not depend on the 3+1 parameters: average them once.
-  const ThreeFlavour& t = options_.three;
-  std::vector<double> ee(average_.rows()), solar(average_.rows());
-  average_.mean_sin2(sterile3p1::wavenumber(t.dm2_ee), ee);
-  average_.mean_sin2(sterile3p1::wavenumber(t.dm2_21), solar);
-  const double c13_4 = cos4_from_sin2_2theta(t.sin2_2theta13);
-  three_flavour_.resize(average_.rows());
-  for (std::size_t i = 0; i < ee.size(); ++i)
-    three_flavour_[i] = t.sin2_2theta13 * ee[i] + c13_4 * t.sin2_2theta12 * solar[i];
+  three_flavour_ = three_flavour_terms(average_, options_.three);
 }
 
 double Ratios::mean_baseline(std::size_t site) const {
@@ -152,22 +164,12 @@ double Ratios::mean_baseline(std::size_t site) const {
 
 void Ratios::predict(const sterile3p1::Params& p, std::span<double> ratios) const {
   if (ratios.size() != ratio_.size()) throw std::invalid_argument(setup_.name + ": wrong size");
-  const double s = sterile3p1::sin2_2theta_ee(p);
-  const double k = sterile3p1::wavenumber(p.dm2_41);
-  if (s == 0 || k == 0)
-    std::fill(sin2_.begin(), sin2_.end(), 0.0);
-  else
-    average_.mean_sin2(k, sin2_);
-  const double c14_4 = (1 - p.ue4_sq) * (1 - p.ue4_sq);
+  survival(average_, three_flavour_, p, sin2_, survival_);
   const std::size_t bins = setup_.bins;
-  const auto survival = [&](std::size_t site, std::size_t b) {
-    const std::size_t row = site * bins + b;
-    return 1 - c14_4 * three_flavour_[row] - s * sin2_[row];
-  };
   for (std::size_t r = 0; r < setup_.ratios; ++r) {
     const auto [far, near] = setup_.ratio_sites[r];
     for (std::size_t b = 0; b < bins; ++b)
-      ratios[r * bins + b] = survival(far, b) / survival(near, b);
+      ratios[r * bins + b] = survival_[far * bins + b] / survival_[near * bins + b];
   }
 }
 

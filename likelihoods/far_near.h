@@ -79,6 +79,17 @@ struct Options {
 /// separated) and <name>_sin2_2theta13 (0.0856); throws OptionError naming the key.
 Options options_from(const ModelOptions& data, const Setup& setup);
 
+/// The L/E average with a row per (site, bin) for bins [lower, upper) in the setup's visible
+/// energy, with its resolution, fission fractions and grids.
+reactor::OscillationAverage average_for(const Setup& setup, std::span<const double> lower,
+                                        std::span<const double> upper);
+/// Per row: sin²2θ13 ⟨sin²Δee⟩ + cos⁴θ13 sin²2θ12 ⟨sin²Δ21⟩ (fixed; computed once).
+std::vector<double> three_flavour_terms(const reactor::OscillationAverage& average,
+                                        const ThreeFlavour& three);
+/// Per row: the 3+1 ⟨P_ee⟩ (header formula); `sin2` is scratch of the same size.
+void survival(const reactor::OscillationAverage& average, std::span<const double> three_flavour,
+              const sterile3p1::Params& p, std::span<double> sin2, std::span<double> out);
+
 struct Config {
   Setup setup;
   Options options;
@@ -113,7 +124,7 @@ private:
   std::vector<double> three_flavour_;   ///< per row: the θ13 and θ12 terms at |Ue4|² = 0
   std::vector<std::size_t> ends_;       ///< normalisation blocks
   std::uint64_t data_hash_ = reactor::kHashSeed;
-  mutable std::vector<double> sin2_, ratio_;
+  mutable std::vector<double> sin2_, survival_, ratio_;
 };
 
 } // namespace nubayes::far_near
