@@ -1,5 +1,7 @@
 #include "far_near.h"
 
+#include "dayabay_spectra.h"
+
 #include <algorithm>
 #include <cmath>
 #include <sstream>
@@ -211,7 +213,16 @@ std::unique_ptr<OscillationExperiment> make(const ModelOptions& data, far_near::
 } // namespace
 
 std::unique_ptr<OscillationExperiment> make_dayabay_experiment(const ModelOptions& data) {
-  return make(data, far_near::dayabay_setup());
+  const std::string method = data.text("dayabay_method", "ratios");
+  if (method == "ratios") return make(data, far_near::dayabay_setup());
+  if (method != "spectra")
+    throw OptionError("dayabay_method", "'" + method + "': expected 'ratios' or 'spectra'", "data");
+  dayabay_spectra::Options options;
+  options.three.sin2_2theta13 =
+      data.number_in("dayabay_sin2_2theta13", options.three.sin2_2theta13, 0.0, 0.5);
+  return build_experiment("dayabay", [&] {
+    return std::make_unique<Chi2Experiment<dayabay_spectra::Relative>>("dayabay", options);
+  });
 }
 std::unique_ptr<OscillationExperiment> make_doublechooz_experiment(const ModelOptions& data) {
   return make(data, far_near::doublechooz_setup());
