@@ -17,8 +17,7 @@ namespace fs = std::filesystem;
 
 } // namespace
 
-Relative::Relative(const Options& options)
-    : options_(options), average_(1, 0.0, 1.0, 1.0) {
+Relative::Relative(const Options& options) : options_(options), average_(1, 0.0, 1.0, 1.0) {
   // Columns (comma-separated): E_low E_high E_centre N_obs N_pred(3ν best fit) N_pred(no osc.)
   // N_bkg and five background components; the predictions include the background.
   for (std::size_t h = 0; h < kHalls; ++h) {
@@ -41,7 +40,8 @@ Relative::Relative(const Options& options)
       }
       if (!(r[3] > 0)) fail(path, where + "N_obs must be > 0");
       if (!(r[6] >= 0)) fail(path, where + "N_bkg must be >= 0");
-      if (!(r[5] > r[6] && r[4] > r[6])) fail(path, where + "predictions must exceed the background");
+      if (!(r[5] > r[6] && r[4] > r[6]))
+        fail(path, where + "predictions must exceed the background");
       observed_.push_back(r[3]);
       signal_.push_back(r[3] - r[6]);
       best_fit_.push_back(r[4] - r[6]);
