@@ -334,6 +334,37 @@ double RatioChi2::at(std::span<const double> prediction, const Normalisation& no
   return fixed_norm(prediction, normalisation.value);
 }
 
+double RatioChi2::free_norms(std::span<const double> prediction,
+                             std::span<const std::size_t> ends, std::span<double> norms) const {
+  if (prediction.size() != data_.size() || ends.empty() || ends.back() != data_.size() ||
+      (!norms.empty() && norms.size() != ends.size()))
+    throw std::invalid_argument("RatioChi2: wrong size");
+  const auto m = static_cast<Eigen::Index>(ends.size());
+  // Block j of the prediction as a vector of its own (zero elsewhere): χ² = |d − Σ k_j r_j|²_W is
+  // quadratic in k, minimised by A k = c with A_ij = r_iᵀ W r_j, c_i = r_iᵀ W d.
+  Eigen::MatrixXd blocks = Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(data_.size()), m);
+  std::size_t begin = 0;
+  for (Eigen::Index j = 0; j < m; ++j) {
+    const std::size_t end = ends[static_cast<std::size_t>(j)];
+    if (end <= begin) throw std::invalid_argument("RatioChi2: empty normalisation block");
+    for (std::size_t i = begin; i < end; ++i)
+      blocks(static_cast<Eigen::Index>(i), j) = prediction[i];
+    begin = end;
+  }
+  if (!blocks.allFinite()) return std::numeric_limits<double>::infinity();
+  const Eigen::MatrixXd wr = w_ * blocks;
+  const Eigen::MatrixXd a = blocks.transpose() * wr;
+  const Eigen::VectorXd c = blocks.transpose() * wd_;
+  const Eigen::LDLT<Eigen::MatrixXd> solve(a);
+  if (solve.info() != Eigen::Success || !(a.diagonal().minCoeff() > 0))
+    return std::numeric_limits<double>::infinity();
+  const Eigen::VectorXd k = solve.solve(c);
+  if (!k.allFinite()) return std::numeric_limits<double>::infinity();
+  for (std::size_t j = 0; j < norms.size(); ++j)
+    norms[j] = k[static_cast<Eigen::Index>(j)];
+  return std::max(0.0, dwd_ - c.dot(k));
+}
+
 double RatioChi2::fixed_norm(std::span<const double> prediction, double norm) const {
   if (prediction.size() != data_.size()) throw std::invalid_argument("RatioChi2: wrong size");
   for (std::size_t i = 0; i < prediction.size(); ++i)
@@ -364,11 +395,13 @@ Normalisation parse_normalisation(const std::string& text) {
   return {false, v};
 }
 
-RatioTable read_ratio_table(const fs::path& path, std::size_t bins) {
-  const Table t = read_table(path, 4);
+RatioTable read_ratio_table(const fs::path& path, std::size_t bins, std::size_t ratios) {
+  const Table t = read_table(path, 2 + 2 * ratios);
   if (t.rows() != bins)
     fail(path, "expected " + std::to_string(bins) + " rows, found " + std::to_string(t.rows()));
   RatioTable out;
+  out.ratio.resize(bins * ratios);
+  out.sigma.resize(bins * ratios);
   for (std::size_t i = 0; i < bins; ++i) {
     const auto row = t.row(i);
     const std::string where = "row " + std::to_string(i + 1) + ": ";
@@ -376,12 +409,14 @@ RatioTable read_ratio_table(const fs::path& path, std::size_t bins) {
     if (i > 0 && std::abs(row[0] - out.upper.back()) > 1e-9)
       fail(path, where + "bins must be contiguous (lower edge " + number_text(row[0]) +
                      " after upper edge " + number_text(out.upper.back()) + ")");
-    if (!(row[2] > 0)) fail(path, where + "the ratio must be > 0");
-    if (!(row[3] > 0)) fail(path, where + "sigma must be > 0");
+    for (std::size_t r = 0; r < ratios; ++r) {
+      if (!(row[2 + 2 * r] > 0)) fail(path, where + "the ratio must be > 0");
+      if (!(row[3 + 2 * r] > 0)) fail(path, where + "sigma must be > 0");
+      out.ratio[r * bins + i] = row[2 + 2 * r];
+      out.sigma[r * bins + i] = row[3 + 2 * r];
+    }
     out.lower.push_back(row[0]);
     out.upper.push_back(row[1]);
-    out.ratio.push_back(row[2]);
-    out.sigma.push_back(row[3]);
   }
   return out;
 }

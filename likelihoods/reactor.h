@@ -164,6 +164,11 @@ public:
   double fixed_norm(std::span<const double> prediction, double norm) const;
   /// χ² at `normalisation`: fitted when free, else fixed (the k used written to *norm).
   double at(std::span<const double> prediction, const Normalisation& normalisation, double* norm = nullptr) const;
+  /// χ² with one free normalisation per block of consecutive entries (block j ends before
+  /// `ends[j]`; the last end must be size()): the normal equations of the k_j, a small dense
+  /// solve. The fitted k_j to `norms` when not empty. +inf when the system is singular.
+  double free_norms(std::span<const double> prediction, std::span<const std::size_t> ends,
+                    std::span<double> norms = {}) const;
 
 private:
   std::vector<double> data_;
@@ -173,13 +178,15 @@ private:
   mutable Eigen::VectorXd r_, wr_;
 };
 
-/// A transcribed ratio table: bin edges, ratio and σ (columns lo hi ratio sigma), `bins` rows.
+/// A transcribed ratio table: bin edges, ratio and σ (columns lo hi ratio sigma [ratio sigma …]),
+/// `bins` rows. With several ratios, `ratio` and `sigma` hold them one after the other.
 struct RatioTable {
   std::vector<double> lower, upper, ratio, sigma;
 };
-/// Reads and checks a ratio table: `bins` rows of 4 numbers, lo < hi, contiguous bins, ratio and
-/// σ > 0. Errors name the file (and the line).
-RatioTable read_ratio_table(const std::filesystem::path& path, std::size_t bins);
+/// Reads and checks a ratio table: `bins` rows of 2 + 2 × `ratios` numbers, lo < hi, contiguous
+/// bins, ratio and σ > 0. Errors name the file (and the line).
+RatioTable read_ratio_table(const std::filesystem::path& path, std::size_t bins,
+                            std::size_t ratios = 1);
 /// Reads an n×n inverse covariance and checks it is symmetric and positive definite.
 Eigen::MatrixXd read_inverse_covariance(const std::filesystem::path& path, std::size_t n);
 

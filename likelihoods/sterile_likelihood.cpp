@@ -1,10 +1,12 @@
 #include "sterile_likelihood.h"
 
 #include "danss.h"
+#include "far_near.h"
 #include "gallium.h"
 #include "lsnd.h"
 #include "miniboone.h"
 #include "neos.h"
+#include "prospect.h"
 
 #include <algorithm>
 #include <cmath>
@@ -77,7 +79,16 @@ std::string oscillation_experiments_help() {
          "  normalisation; [data] danss_normalisation (free), danss_resolution_scale (1)\n"
          "  neos: NEOS / Daya Bay prompt-spectrum ratio, 60 bins, free normalisation; [data]\n"
          "  neos_normalisation (free), neos_resolution_stochastic (0.05),\n"
-         "  neos_resolution_constant (0.12), neos_dayabay (oscillating)\n";
+         "  neos_resolution_constant (0.12), neos_dayabay (oscillating)\n"
+         "  prospect: PROSPECT 2020 release, 10 baselines x 16 prompt bins, relative spectra\n"
+         "  (reactor-model independent, eq. A17); [data] prospect_null (release | computed)\n"
+         "  dayabay: Daya Bay EH2/EH1 and EH3/EH1 prompt-spectrum ratios, 2 x 26 bins, a free\n"
+         "  normalisation per ratio, theta13 fixed; [data] dayabay_method (ratios | spectra:\n"
+         "  the 1610.04802 per-hall spectra, relative statistic), dayabay_normalisation (free),\n"
+         "  dayabay_sin2_2theta13 (0.0856)\n"
+         "  doublechooz, reno, bugey3: Double Chooz FD/ND (26 bins), RENO FD/ND (25), Bugey-3\n"
+         "  40 m/15 m (25) spectral ratios, free normalisation; [data] <name>_normalisation\n"
+         "  (free), <name>_sin2_2theta13 (0.0856)\n";
 }
 
 Sterile3p1Likelihood::Sterile3p1Likelihood(std::vector<std::string> names,
@@ -175,10 +186,21 @@ SterileSetup make_sterile3p1(const ModelOptions& data, const std::vector<PriorSp
       experiments.push_back(make_danss_experiment(data));
     } else if (name == "neos") {
       experiments.push_back(make_neos_experiment(data));
+    } else if (name == "prospect") {
+      experiments.push_back(make_prospect_experiment(data));
+    } else if (name == "dayabay") {
+      experiments.push_back(make_dayabay_experiment(data));
+    } else if (name == "doublechooz") {
+      experiments.push_back(make_doublechooz_experiment(data));
+    } else if (name == "reno") {
+      experiments.push_back(make_reno_experiment(data));
+    } else if (name == "bugey3") {
+      experiments.push_back(make_bugey3_experiment(data));
     } else {
       throw OptionError("experiments", "unknown experiment '" + name + "' (known: miniboone-nu-2018, "
                                        "miniboone-nubar-2018, miniboone-combined-2018, miniboone-nu-2020, "
-                                       "miniboone-combined-2020, lsnd, gallium, danss, neos)", "data");
+                                       "miniboone-combined-2020, lsnd, gallium, danss, neos, prospect, dayabay, doublechooz, "
+                                       "reno, bugey3)", "data");
     }
     s.datasets += (s.datasets.empty() ? "" : ",") + name;
   }

@@ -75,7 +75,9 @@ double parse_number(std::string_view token, const fs::path& path, std::size_t li
 constexpr std::string_view blanks = " \t\r\f\v";
 
 /// Calls on_line(line_number, numbers) for each data line (not blank, not a '#' comment).
-template <class OnLine> void for_each_data_line(const fs::path& path, OnLine&& on_line) {
+/// Numbers are separated by blanks, or with `csv` by one comma each (blanks around it allowed).
+template <class OnLine>
+void for_each_data_line(const fs::path& path, OnLine&& on_line, bool csv = false) {
   const std::string text = slurp(path);
   std::vector<double> numbers;
   std::size_t line_number = 0;
@@ -89,6 +91,20 @@ template <class OnLine> void for_each_data_line(const fs::path& path, OnLine&& o
     numbers.clear();
     std::size_t i = line.find_first_not_of(blanks);
     if (i == std::string_view::npos || line[i] == '#') continue;
+    if (csv) {
+      for (std::size_t field = i;;) {
+        const std::size_t comma = std::min(line.find(',', field), line.size());
+        std::string_view token = line.substr(field, comma - field);
+        const auto b = token.find_first_not_of(blanks);
+        if (b == std::string_view::npos) fail(path, line_number, "empty field");
+        token = token.substr(b, token.find_last_not_of(blanks) - b + 1);
+        numbers.push_back(parse_number(token, path, line_number));
+        if (comma == line.size()) break;
+        field = comma + 1;
+      }
+      on_line(line_number, std::span<const double>(numbers));
+      continue;
+    }
     while (i != std::string_view::npos) {
       const std::size_t token_end = std::min(line.find_first_of(blanks, i), line.size());
       numbers.push_back(parse_number(line.substr(i, token_end - i), path, line_number));
@@ -125,7 +141,7 @@ std::vector<double> read_vector(const fs::path& path, std::size_t expected_lengt
   return values;
 }
 
-Eigen::MatrixXd read_matrix(const fs::path& path, std::size_t rows, std::size_t cols) {
+Eigen::MatrixXd read_matrix(const fs::path& path, std::size_t rows, std::size_t cols, bool csv) {
   Eigen::MatrixXd matrix(rows, cols);
   std::size_t row = 0;
   for_each_data_line(path, [&](std::size_t line, std::span<const double> numbers) {
@@ -136,14 +152,14 @@ Eigen::MatrixXd read_matrix(const fs::path& path, std::size_t rows, std::size_t 
     for (std::size_t col = 0; col < cols; ++col)
       matrix(row, col) = numbers[col];
     ++row;
-  });
+  }, csv);
   if (row != rows)
     fail(path, "expected " + count_text(rows, "rows") + " of " + count_text(cols, "numbers") +
                    ", found " + std::to_string(row) + " rows");
   return matrix;
 }
 
-Table read_table(const fs::path& path, std::size_t columns) {
+Table read_table(const fs::path& path, std::size_t columns, bool csv) {
   Table table{columns, {}};
   for_each_data_line(path, [&](std::size_t line, std::span<const double> numbers) {
     if (numbers.size() != columns)
@@ -151,7 +167,7 @@ Table read_table(const fs::path& path, std::size_t columns) {
            "expected " + count_text(columns, "numbers") + ", found " +
                std::to_string(numbers.size()));
     table.values.insert(table.values.end(), numbers.begin(), numbers.end());
-  });
+  }, csv);
   if (table.values.empty()) fail(path, "no data");
   return table;
 }

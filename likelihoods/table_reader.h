@@ -31,11 +31,13 @@ std::filesystem::path inputs_dir();
 /// Every number in the file, whatever the line layout; there must be exactly `expected_length`.
 std::vector<double> read_vector(const std::filesystem::path& path, std::size_t expected_length);
 
-/// Exactly `rows` lines of `cols` numbers each.
-Eigen::MatrixXd read_matrix(const std::filesystem::path& path, std::size_t rows, std::size_t cols);
+/// Exactly `rows` lines of `cols` numbers each. `csv`: numbers separated by commas instead of
+/// blanks (e.g. the PROSPECT release), each field a number.
+Eigen::MatrixXd read_matrix(const std::filesystem::path& path, std::size_t rows, std::size_t cols,
+                            bool csv = false);
 
-/// One or more lines of `columns` numbers each (one table row per line).
-Table read_table(const std::filesystem::path& path, std::size_t columns);
+/// One or more lines of `columns` numbers each (one table row per line); `csv` as above.
+Table read_table(const std::filesystem::path& path, std::size_t columns, bool csv = false);
 
 /// Throws unless every value is >= 0 (event counts); the message names the file and the entry.
 void check_non_negative(std::span<const double> values, const std::filesystem::path& path);
