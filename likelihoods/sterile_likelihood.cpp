@@ -2,6 +2,7 @@
 
 #include "danss.h"
 #include "gallium.h"
+#include "icecube.h"
 #include "lsnd.h"
 #include "miniboone.h"
 #include "neos.h"
@@ -73,7 +74,10 @@ std::string oscillation_experiments_help() {
          "  normalisation; [data] danss_normalisation (free), danss_resolution_scale (1)\n"
          "  neos: NEOS / Daya Bay prompt-spectrum ratio, 60 bins, free normalisation; [data]\n"
          "  neos_normalisation (free), neos_resolution_stochastic (0.05),\n"
-         "  neos_resolution_constant (0.12), neos_dayabay (oscillating)\n";
+         "  neos_resolution_constant (0.12), neos_dayabay (oscillating)\n"
+         "  icecube: IceCube high-energy atmospheric numu disappearance (Earth matter effects);\n"
+         "  [data] icecube_method (table: the official 8-year 2DeltaLLH surface, interpolated;\n"
+         "  events: refit of the IC86-2011 event release, slow), icecube_normalisation (free)\n";
 }
 
 Sterile3p1Likelihood::Sterile3p1Likelihood(std::vector<std::string> names,
@@ -158,10 +162,12 @@ SterileSetup make_sterile3p1(const ModelOptions& data, const std::vector<PriorSp
       experiments.push_back(make_danss_experiment(data));
     } else if (name == "neos") {
       experiments.push_back(make_neos_experiment(data));
+    } else if (name == "icecube") {
+      experiments.push_back(make_icecube_experiment(data));
     } else {
       throw OptionError("experiments", "unknown experiment '" + name + "' (known: miniboone-nu-2018, "
                                        "miniboone-nubar-2018, miniboone-combined-2018, miniboone-nu-2020, "
-                                       "miniboone-combined-2020, lsnd, gallium, danss, neos)", "data");
+                                       "miniboone-combined-2020, lsnd, gallium, danss, neos, icecube)", "data");
     }
     s.datasets += (s.datasets.empty() ? "" : ",") + name;
   }
