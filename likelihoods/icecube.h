@@ -26,9 +26,14 @@ struct Options {
   /// events method: 0 = normalisation free (profiled analytically); σ > 0 = Gaussian prior of
   /// width σ about 1 on the normalisation (profiled numerically).
   double norm_error = 0;
+  /// events method: sub-points per bin in E_true and in cos θ for the bin-averaged P(νμ→νμ).
+  int oversampling = 2;
+  /// events method: prior width of the profiled spectral-index shift (0: none).
+  double spectral_index_error = 0.05;
 };
 
-/// Reads [data] icecube_method (table) and icecube_normalisation (free); throws OptionError
+/// Reads [data] icecube_method (table) and, for the events method only, icecube_normalisation
+/// (free), icecube_spectral_index_error (0.05) and icecube_oversampling (2); throws OptionError
 /// naming the key.
 Options options_from(const ModelOptions& data);
 

@@ -54,7 +54,8 @@ LlhTable::LlhTable(const fs::path& path) {
   std::size_t nulls = 0;
   for (std::size_t r = 0; r < table.rows(); ++r) {
     const double s = table.row(r)[0], dm2 = table.row(r)[1], v = table.row(r)[2];
-    const std::string where = std::string("point ") + std::to_string(r + 1) + " " + point_text(s, dm2);
+    const std::string where =
+        std::string("point ") + std::to_string(r + 1) + " " + point_text(s, dm2);
     if (!(s >= 0 && s <= 1)) fail(path, where + ": sin^2(2 theta24) outside [0, 1]");
     if (!(dm2 >= 0)) fail(path, where + ": dm2_41 < 0");
     if (!(v >= 0)) fail(path, where + ": 2 Delta LLH < 0 (values are relative to the best fit)");
@@ -81,9 +82,9 @@ LlhTable::LlhTable(const fs::path& path) {
   if (dense.size() < 2) fail(path, "fewer than two dense sin^2(2 theta24) rows: no grid");
   for (const auto& [s, row] : rows) {
     if (s >= dense.front() && std::find(dense.begin(), dense.end(), s) == dense.end())
-      fail(path, std::string("sin^2(2 theta24) row ") + number_text(s) + " inside the grid has only " +
-                     std::to_string(row.size()) + " of " + std::to_string(columns.size()) +
-                     " dm2_41 values");
+      fail(path, std::string("sin^2(2 theta24) row ") + number_text(s) +
+                     std::string(" inside the grid has only ") + std::to_string(row.size()) +
+                     " of " + std::to_string(columns.size()) + " dm2_41 values");
     if (s < dense.front())
       for (const auto& [dm2, v] : row)
         sparse_.push_back({s, dm2, v});

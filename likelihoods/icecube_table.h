@@ -31,7 +31,7 @@ public:
   /// 2ΔLLH at (sin²2θ24 in [0, 1], Δm²41 >= 0 [eV²]).
   double value(double sin2_2theta, double dm2) const;
 
-  double null_value() const { return null_; }  ///< 2ΔLLH of the no-sterile point (0, 0)
+  double null_value() const { return null_; } ///< 2ΔLLH of the no-sterile point (0, 0)
   const std::vector<double>& sin2_axis() const { return sin2_; }
   const std::vector<double>& dm2_axis() const { return dm2_; }
   /// The grid value at (row i, column j), holes filled.
@@ -45,9 +45,9 @@ private:
   /// Bilinear in the logarithms, both arguments clamped to the grid.
   double on_grid(double sin2_2theta, double dm2) const;
 
-  std::vector<double> sin2_, dm2_;          ///< grid axes, increasing
-  std::vector<double> log_sin2_, log_dm2_;  ///< their logarithms
-  std::vector<double> grid_;                ///< row-major, sin2_ rows × dm2_ columns
+  std::vector<double> sin2_, dm2_;         ///< grid axes, increasing
+  std::vector<double> log_sin2_, log_dm2_; ///< their logarithms
+  std::vector<double> grid_;               ///< row-major, sin2_ rows × dm2_ columns
   std::vector<std::array<double, 3>> sparse_;
   double null_ = 0;
   std::size_t holes_ = 0;

@@ -77,7 +77,8 @@ std::string oscillation_experiments_help() {
          "  neos_resolution_constant (0.12), neos_dayabay (oscillating)\n"
          "  icecube: IceCube high-energy atmospheric numu disappearance (Earth matter effects);\n"
          "  [data] icecube_method (table: the official 8-year 2DeltaLLH surface, interpolated;\n"
-         "  events: refit of the IC86-2011 event release, slow), icecube_normalisation (free)\n";
+         "  events: refit of the IC86-2011 event release, slow), icecube_normalisation (free),\n"
+         "  icecube_spectral_index_error (0.05), icecube_oversampling (2)\n";
 }
 
 Sterile3p1Likelihood::Sterile3p1Likelihood(std::vector<std::string> names,
