@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <stdexcept>
 
 namespace nubayes::earth {
 
@@ -44,6 +45,8 @@ double prem_density(double r) {
 }
 
 EarthModel EarthModel::prem(double max_thickness) {
+  if (!(max_thickness >= 1))
+    throw std::invalid_argument("earth: PREM sub-shells must be at least 1 km thick");
   std::vector<Shell> shells;
   double r_in = 0;
   for (const Region& region : kPrem) {
@@ -165,6 +168,7 @@ void Propagator::set_energy(double energy, bool anti) {
 }
 
 State Propagator::evolve(int alpha, const std::vector<Segment>& segments) const {
+  if (alpha < 0 || alpha > 3) throw std::out_of_range("earth: flavour index must be 0..3");
   // Real and imaginary parts apart: W is real, so each step is four real 4×4 products.
   Eigen::Vector4d re = Eigen::Vector4d::Zero(), im = Eigen::Vector4d::Zero();
   re(alpha) = 1;
