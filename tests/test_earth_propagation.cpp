@@ -209,3 +209,25 @@ TEST(EarthPropagation, Speed) {
   std::cout << prem.shells().size() << " shells: " << us_energy << " us per set_energy, " << us_path
             << " us per path of " << p.size() << " segments\n";
 }
+
+TEST(EarthPropagation, PremCoreCrossingAntineutrinosDipAtTeV) {
+  // The IceCube signature: for Δm²41 = 1 eV², sin²2θ24 = 0.1, core-crossing ν̄μ (cos θ = −0.95)
+  // disappear strongly at a few TeV (E_res ≈ 2 TeV in the core, 6 TeV in the mantle), νμ do not.
+  const EarthModel prem = EarthModel::prem();
+  const auto p = path(prem, -0.95, 1.95, 20.0);
+  Propagator prop(two_flavour(0.1, 1.0), prem);
+  double nubar_min = 2, nubar_at = 0;
+  for (int i = 0; i <= 400; ++i) {
+    const double e = 300 * std::pow(100.0, i / 400.0); // 0.3 - 30 TeV
+    prop.set_energy(e, true);
+    const double pb = prop.probability(1, 1, p);
+    if (pb < nubar_min) nubar_min = pb, nubar_at = e;
+  }
+  prop.set_energy(nubar_at, false);
+  const double nu = prop.probability(1, 1, p);
+  std::cout << "nubar min " << nubar_min << " at " << nubar_at << " GeV; nu there " << nu << "\n";
+  EXPECT_LT(nubar_min, 0.5);
+  EXPECT_GT(nubar_at, 1000.0);
+  EXPECT_LT(nubar_at, 6000.0);
+  EXPECT_GT(nu, 0.95);
+}
