@@ -3,6 +3,7 @@
 #include "danss.h"
 #include "far_near.h"
 #include "gallium.h"
+#include "icecube.h"
 #include "lsnd.h"
 #include "miniboone.h"
 #include "neos.h"
@@ -88,7 +89,11 @@ std::string oscillation_experiments_help() {
          "  dayabay_sin2_2theta13 (0.0856)\n"
          "  doublechooz, reno, bugey3: Double Chooz FD/ND (26 bins), RENO FD/ND (25), Bugey-3\n"
          "  40 m/15 m (25) spectral ratios, free normalisation; [data] <name>_normalisation\n"
-         "  (free), <name>_sin2_2theta13 (0.0856)\n";
+         "  (free), <name>_sin2_2theta13 (0.0856)\n"
+         "  icecube: IceCube high-energy atmospheric numu disappearance (Earth matter effects);\n"
+         "  [data] icecube_method (table: the official 8-year 2DeltaLLH surface, interpolated;\n"
+         "  events: refit of the IC86-2011 event release, slow), icecube_normalisation (free),\n"
+         "  icecube_spectral_index_error (0.05), icecube_oversampling (2)\n";
 }
 
 Sterile3p1Likelihood::Sterile3p1Likelihood(std::vector<std::string> names,
@@ -196,11 +201,13 @@ SterileSetup make_sterile3p1(const ModelOptions& data, const std::vector<PriorSp
       experiments.push_back(make_reno_experiment(data));
     } else if (name == "bugey3") {
       experiments.push_back(make_bugey3_experiment(data));
+    } else if (name == "icecube") {
+      experiments.push_back(make_icecube_experiment(data));
     } else {
       throw OptionError("experiments", "unknown experiment '" + name + "' (known: miniboone-nu-2018, "
                                        "miniboone-nubar-2018, miniboone-combined-2018, miniboone-nu-2020, "
                                        "miniboone-combined-2020, lsnd, gallium, danss, neos, prospect, dayabay, doublechooz, "
-                                       "reno, bugey3)", "data");
+                                       "reno, bugey3, icecube)", "data");
     }
     s.datasets += (s.datasets.empty() ? "" : ",") + name;
   }

@@ -1,0 +1,113 @@
+#include "icecube.h"
+
+#include "icecube_events.h"
+#include "icecube_table.h"
+#include "reactor.h"
+#include "sterile3p1.h"
+
+#include <sstream>
+
+namespace nubayes::icecube {
+
+namespace {
+
+/// The eight-year surface: ln L = −½ 2ΔLLH at sin²2θ24 = 4|Uμ4|²(1 − |Uμ4|²).
+class TableExperiment : public OscillationExperiment {
+public:
+  explicit TableExperiment(const Options& options) : table_(options.inputs / kLlhFile) {}
+  std::string name() const override { return "icecube"; }
+  double loglike(const sterile3p1::Params& p, double& chi2) const override {
+    chi2 = table_.value(sterile3p1::sin2_2theta_mumu(p), p.dm2_41);
+    return -0.5 * chi2;
+  }
+  std::string fingerprint() const override {
+    return std::string("icecube method=table data=") + reactor::hex(table_.hash());
+  }
+
+private:
+  LlhTable table_;
+};
+
+/// The IC86-2011 refit: ln L = −χ²/2 + Σ ln Pois(n | n) (χ²: Poisson deviance, profiled
+/// normalisation).
+class EventsExperiment : public OscillationExperiment {
+public:
+  explicit EventsExperiment(const Options& options)
+      : events_(EventsOptions{.inputs = options.inputs,
+                              .norm_error = options.norm_error,
+                              .oversampling = options.oversampling,
+                              .spectral_index_error = options.spectral_index_error}) {}
+  std::string name() const override { return "icecube"; }
+  double loglike(const sterile3p1::Params& p, double& chi2) const override {
+    chi2 = events_.chi2(p);
+    return -0.5 * chi2 + events_.saturated_loglike();
+  }
+  std::string fingerprint() const override {
+    std::ostringstream out;
+    out << "icecube method=events data=" << reactor::hex(events_.hash()) << " normalisation=";
+    if (events_.options().norm_error > 0)
+      out << events_.options().norm_error;
+    else
+      out << "free";
+    out << " spectral_index_error=" << events_.options().spectral_index_error
+        << " oversampling=" << events_.options().oversampling;
+    return out.str();
+  }
+
+private:
+  Events events_;
+};
+
+} // namespace
+
+Options options_from(const ModelOptions& data) {
+  Options o;
+  const std::string method = data.text("icecube_method", "table");
+  if (method == "table")
+    o.method = Method::table;
+  else if (method == "events")
+    o.method = Method::events;
+  else
+    throw OptionError("icecube_method", "'" + method + "': expected 'table' or 'events'", "data");
+  // The events method's keys are read only for it, so that the config reader rejects them as
+  // unused with the table.
+  if (o.method != Method::events) return o;
+  const std::string norm = data.text("icecube_normalisation", "free");
+  if (norm != "free") {
+    std::size_t used = 0;
+    double sigma = 0;
+    try {
+      sigma = std::stod(norm, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != norm.size() || !(sigma > 0) || !(sigma < 1e3))
+      throw OptionError("icecube_normalisation",
+                        "'" + norm +
+                            "': expected 'free' or the width of a Gaussian prior about 1 "
+                            "(a number in (0, 1000))",
+                        "data");
+    o.norm_error = sigma;
+  }
+  o.spectral_index_error = data.number_in("icecube_spectral_index_error", 0.05, 0.0, 1.0);
+  o.oversampling = static_cast<int>(data.integer_in("icecube_oversampling", 2, 1, 8));
+  return o;
+}
+
+} // namespace nubayes::icecube
+
+namespace nubayes {
+
+std::unique_ptr<OscillationExperiment> make_icecube_experiment(const icecube::Options& options) {
+  return build_experiment("icecube", [&]() -> std::unique_ptr<OscillationExperiment> {
+    if (options.method == icecube::Method::events)
+      return std::make_unique<icecube::EventsExperiment>(options);
+    return std::make_unique<icecube::TableExperiment>(options);
+  });
+}
+
+std::unique_ptr<OscillationExperiment> make_icecube_experiment(const ModelOptions& data) {
+  return make_icecube_experiment(icecube::options_from(data));
+}
+
+} // namespace nubayes
