@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <numbers>
 #include <sstream>
@@ -65,9 +66,98 @@ PriorSpec default_prior(const std::string& name) {
   return PriorSpec::parse(name, "log-uniform 1e-4 0.5");
 }
 
+using ExperimentFactory =
+    std::function<std::unique_ptr<OscillationExperiment>(const std::string&, const ModelOptions&, miniboone::EnergyRange)>;
+
+/// A factory from a `make(const ModelOptions&)` that ignores the name and the MiniBooNE range.
+using MakeFromData = std::unique_ptr<OscillationExperiment> (*)(const ModelOptions&);
+ExperimentFactory plain(MakeFromData make) {
+  return [make](const std::string&, const ModelOptions& data, miniboone::EnergyRange) { return make(data); };
+}
+
+std::unique_ptr<OscillationExperiment> make_miniboone(const std::string& name, const ModelOptions&,
+                                                      miniboone::EnergyRange range) {
+  miniboone::Options o;
+  o.sample = miniboone::parse_sample(name.substr(10));
+  o.range = range;
+  return build_experiment(name, [&] { return std::make_unique<MiniBooNEExperiment>(name, o); });
+}
+
+/// The one list of experiment names `[data] experiments` accepts.
+const std::vector<std::pair<std::string, ExperimentFactory>>& experiment_table() {
+  static const std::vector<std::pair<std::string, ExperimentFactory>> table = {
+      {"miniboone-nu-2018", make_miniboone},
+      {"miniboone-nubar-2018", make_miniboone},
+      {"miniboone-combined-2018", make_miniboone},
+      {"miniboone-nu-2020", make_miniboone},
+      {"miniboone-combined-2020", make_miniboone},
+      {"lsnd", plain(make_lsnd_experiment)},
+      {"gallium", plain(make_gallium_experiment)},
+      {"danss", plain(make_danss_experiment)},
+      {"neos", plain(make_neos_experiment)},
+      {"prospect", plain(make_prospect_experiment)},
+      {"dayabay", plain(make_dayabay_experiment)},
+      {"doublechooz", plain(make_doublechooz_experiment)},
+      {"reno", plain(make_reno_experiment)},
+      {"bugey3", plain(make_bugey3_experiment)},
+      {"icecube", plain(make_icecube_experiment)},
+  };
+  return table;
+}
+
+/// Data-set groups, so the PG test and per-group evidences need no hand-made lists.
+const std::vector<std::pair<std::string, std::vector<std::string>>>& group_table() {
+  static const std::vector<std::pair<std::string, std::vector<std::string>>> groups = {
+      {"appearance", {"miniboone-combined-2018", "lsnd"}},
+      {"nue-disappearance", {"gallium", "danss", "neos", "prospect", "dayabay", "doublechooz", "reno", "bugey3"}},
+      {"numu-disappearance", {"icecube"}},
+      {"disappearance", {"nue-disappearance", "numu-disappearance"}},
+      {"all", {"appearance", "disappearance"}},
+  };
+  return groups;
+}
+
+std::string known_names() {
+  std::string out;
+  for (const auto& [name, factory] : experiment_table()) out += (out.empty() ? "" : ", ") + name;
+  out += "; groups:";
+  for (const auto& [name, members] : group_table()) out += " " + name;
+  return out;
+}
+
+/// Replaces group names by their experiments (recursively); an experiment named twice,
+/// directly or through groups, is an error (its term would count twice).
+std::vector<std::string> expand_groups(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  std::function<void(const std::string&)> add = [&](const std::string& name) {
+    const auto& groups = group_table();
+    const auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& e) { return e.first == name; });
+    if (g != groups.end()) {
+      for (const auto& member : g->second) add(member);
+      return;
+    }
+    if (std::find(out.begin(), out.end(), name) != out.end())
+      throw OptionError("experiments", "'" + name + "' is listed twice (directly or through a group)", "data");
+    out.push_back(name);
+  };
+  for (const auto& n : names) add(n);
+  return out;
+}
+
 } // namespace
 
+std::string experiments_help_text();
+
 std::string oscillation_experiments_help() {
+  std::string groups = "  groups (expand to their experiments):";
+  for (const auto& [name, members] : group_table()) {
+    groups += "\n    " + name + " =";
+    for (const auto& m : members) groups += " " + m;
+  }
+  return groups + "\n" + experiments_help_text();
+}
+
+std::string experiments_help_text() {
   return "  miniboone-nu-2018, miniboone-nubar-2018, miniboone-combined-2018 (nu+nubar),\n"
          "  miniboone-nu-2020, miniboone-combined-2020: MiniBooNE nue/nuebar appearance, official\n"
          "  release recipe (signal-dependent covariance; ln L includes ln det)\n"
@@ -170,45 +260,14 @@ SterileSetup make_sterile3p1(const ModelOptions& data, const std::vector<PriorSp
   } catch (const std::invalid_argument& e) {
     throw OptionError("miniboone_range", e.what(), "data");
   }
-  const auto names = split_list(list);
+  const auto names = expand_groups(split_list(list));
   if (names.empty()) throw OptionError("experiments", "required: a comma-separated list (see 'nubayes help config')", "data");
   std::vector<std::unique_ptr<OscillationExperiment>> experiments;
   for (const auto& name : names) {
-    if (name.rfind("miniboone-", 0) == 0) {
-      miniboone::Options o;
-      try {
-        o.sample = miniboone::parse_sample(name.substr(10));
-      } catch (const std::invalid_argument&) {
-        throw OptionError("experiments", "unknown experiment '" + name + "'", "data");
-      }
-      o.range = range;
-      experiments.push_back(build_experiment(name, [&] { return std::make_unique<MiniBooNEExperiment>(name, o); }));
-    } else if (name == "lsnd") {
-      experiments.push_back(make_lsnd_experiment(data));
-    } else if (name == "gallium") {
-      experiments.push_back(make_gallium_experiment(data));
-    } else if (name == "danss") {
-      experiments.push_back(make_danss_experiment(data));
-    } else if (name == "neos") {
-      experiments.push_back(make_neos_experiment(data));
-    } else if (name == "prospect") {
-      experiments.push_back(make_prospect_experiment(data));
-    } else if (name == "dayabay") {
-      experiments.push_back(make_dayabay_experiment(data));
-    } else if (name == "doublechooz") {
-      experiments.push_back(make_doublechooz_experiment(data));
-    } else if (name == "reno") {
-      experiments.push_back(make_reno_experiment(data));
-    } else if (name == "bugey3") {
-      experiments.push_back(make_bugey3_experiment(data));
-    } else if (name == "icecube") {
-      experiments.push_back(make_icecube_experiment(data));
-    } else {
-      throw OptionError("experiments", "unknown experiment '" + name + "' (known: miniboone-nu-2018, "
-                                       "miniboone-nubar-2018, miniboone-combined-2018, miniboone-nu-2020, "
-                                       "miniboone-combined-2020, lsnd, gallium, danss, neos, prospect, dayabay, doublechooz, "
-                                       "reno, bugey3, icecube)", "data");
-    }
+    const auto& table = experiment_table();
+    const auto it = std::find_if(table.begin(), table.end(), [&](const auto& e) { return e.first == name; });
+    if (it == table.end()) throw OptionError("experiments", "unknown experiment '" + name + "' (known: " + known_names() + ")", "data");
+    experiments.push_back(it->second(name, data, range));
     s.datasets += (s.datasets.empty() ? "" : ",") + name;
   }
   // Parameters: the [prior] lines if given (Utau4_sq optional), else the defaults.

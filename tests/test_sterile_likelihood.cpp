@@ -64,6 +64,22 @@ TEST(Sterile3p1, TermsDerivedAndUnphysicalPoints) {
   EXPECT_EQ(s.likelihood->evaluate(unphysical, terms, derived), -INFINITY);
 }
 
+TEST(Sterile3p1, DataSetGroupsExpandAndNeverCountAnExperimentTwice) {
+  const SterileSetup app = make_sterile3p1(ModelOptions({{"experiments", "appearance"}}, "data"), {});
+  EXPECT_EQ(app.likelihood->term_names(), (std::vector<std::string>{"miniboone-combined-2018", "lsnd"}));
+  EXPECT_EQ(app.datasets, "miniboone-combined-2018,lsnd");
+  const SterileSetup all = make_sterile3p1(ModelOptions({{"experiments", "all"}}, "data"), {});
+  const SterileSetup app_dis =
+      make_sterile3p1(ModelOptions({{"experiments", "appearance, nue-disappearance, numu-disappearance"}}, "data"), {});
+  EXPECT_EQ(all.likelihood->term_names(), app_dis.likelihood->term_names());
+  try {
+    make_sterile3p1(ModelOptions({{"experiments", "nue-disappearance, danss"}}, "data"), {});
+    FAIL() << "danss twice was accepted";
+  } catch (const OptionError& e) {
+    EXPECT_NE(std::string(e.what()).find("'danss' is listed twice"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Sterile3p1, EvalPrintsPerExperimentChi2) {
   const auto dir = scratch_dir("sterile_eval");
   write_file(dir / "s.ini", "[model]\nname = sterile3p1\n[data]\nexperiments = miniboone-combined-2018, miniboone-nu-2020\n");
