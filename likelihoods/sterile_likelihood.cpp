@@ -1,9 +1,12 @@
 #include "sterile_likelihood.h"
 
+#include "cdhs.h"
 #include "danss.h"
 #include "gallium.h"
 #include "lsnd.h"
 #include "miniboone.h"
+#include "miniboone_disappearance.h"
+#include "minos.h"
 #include "neos.h"
 
 #include <algorithm>
@@ -73,7 +76,16 @@ std::string oscillation_experiments_help() {
          "  normalisation; [data] danss_normalisation (free), danss_resolution_scale (1)\n"
          "  neos: NEOS / Daya Bay prompt-spectrum ratio, 60 bins, free normalisation; [data]\n"
          "  neos_normalisation (free), neos_resolution_stochastic (0.05),\n"
-         "  neos_resolution_constant (0.12), neos_dayabay (oscillating)\n";
+         "  neos_resolution_constant (0.12), neos_dayabay (oscillating)\n"
+         "  minos: MINOS/MINOS+ 2019 release, numu CC and NC at 1.04 and 735 km, four-flavour vacuum\n"
+         "  oscillations; [data] minos_method (release: the release's chi2 from its templates;\n"
+         "  surface: the official chi2 surface in theta24, dm2_41), minos_nuisance (profiled: theta23\n"
+         "  and dm2_32 minimised; fixed), minos_profile_steps (1), minos_theta23 (0.9285982287),\n"
+         "  minos_dm2_32 (2.4300512391e-3)\n"
+         "  cdhs: CDHS 1984 back/front numu CC ratios, 15 muon-range bins, normalisation profiled\n"
+         "  with a prior; [data] cdhs_norm_error (0.025)\n"
+         "  miniboone-disapp: MiniBooNE 2009 numu / numubar disappearance, official chi2 surfaces in\n"
+         "  (dm2, sin2_2theta_mumu); [data] miniboone_disapp (2009: nu + nubar; 2009-nu, 2009-nubar)\n";
 }
 
 Sterile3p1Likelihood::Sterile3p1Likelihood(std::vector<std::string> names,
@@ -141,7 +153,13 @@ SterileSetup make_sterile3p1(const ModelOptions& data, const std::vector<PriorSp
   if (names.empty()) throw OptionError("experiments", "required: a comma-separated list (see 'nubayes help config')", "data");
   std::vector<std::unique_ptr<OscillationExperiment>> experiments;
   for (const auto& name : names) {
-    if (name.rfind("miniboone-", 0) == 0) {
+    if (name == "miniboone-disapp") {
+      experiments.push_back(make_miniboone_disapp_experiment(data));
+    } else if (name == "minos") {
+      experiments.push_back(make_minos_experiment(data));
+    } else if (name == "cdhs") {
+      experiments.push_back(make_cdhs_experiment(data));
+    } else if (name.rfind("miniboone-", 0) == 0) {
       miniboone::Options o;
       try {
         o.sample = miniboone::parse_sample(name.substr(10));
@@ -161,7 +179,8 @@ SterileSetup make_sterile3p1(const ModelOptions& data, const std::vector<PriorSp
     } else {
       throw OptionError("experiments", "unknown experiment '" + name + "' (known: miniboone-nu-2018, "
                                        "miniboone-nubar-2018, miniboone-combined-2018, miniboone-nu-2020, "
-                                       "miniboone-combined-2020, lsnd, gallium, danss, neos)", "data");
+                                       "miniboone-combined-2020, lsnd, gallium, danss, neos, minos, cdhs, "
+                                       "miniboone-disapp)", "data");
     }
     s.datasets += (s.datasets.empty() ? "" : ",") + name;
   }
