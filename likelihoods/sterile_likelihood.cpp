@@ -1,11 +1,14 @@
 #include "sterile_likelihood.h"
 
+#include "cdhs.h"
 #include "danss.h"
 #include "far_near.h"
 #include "gallium.h"
 #include "icecube.h"
 #include "lsnd.h"
 #include "miniboone.h"
+#include "miniboone_disappearance.h"
+#include "minos.h"
 #include "neos.h"
 #include "prospect.h"
 
@@ -101,6 +104,9 @@ const std::vector<std::pair<std::string, ExperimentFactory>>& experiment_table()
       {"reno", plain(make_reno_experiment)},
       {"bugey3", plain(make_bugey3_experiment)},
       {"icecube", plain(make_icecube_experiment)},
+      {"minos", plain(make_minos_experiment)},
+      {"cdhs", plain(make_cdhs_experiment)},
+      {"miniboone-disapp", plain(make_miniboone_disapp_experiment)},
   };
   return table;
 }
@@ -110,7 +116,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& group_table
   static const std::vector<std::pair<std::string, std::vector<std::string>>> groups = {
       {"appearance", {"miniboone-combined-2018", "lsnd"}},
       {"nue-disappearance", {"gallium", "danss", "neos", "prospect", "dayabay", "doublechooz", "reno", "bugey3"}},
-      {"numu-disappearance", {"icecube"}},
+      {"numu-disappearance", {"minos", "icecube", "cdhs", "miniboone-disapp"}},
       {"disappearance", {"nue-disappearance", "numu-disappearance"}},
       {"all", {"appearance", "disappearance"}},
   };
@@ -183,7 +189,16 @@ std::string experiments_help_text() {
          "  icecube: IceCube high-energy atmospheric numu disappearance (Earth matter effects);\n"
          "  [data] icecube_method (table: the official 8-year 2DeltaLLH surface, interpolated;\n"
          "  events: refit of the IC86-2011 event release, slow), icecube_normalisation (free),\n"
-         "  icecube_spectral_index_error (0.05), icecube_oversampling (2)\n";
+         "  icecube_spectral_index_error (0.05), icecube_oversampling (2)\n"
+         "  minos: MINOS/MINOS+ 2019 release, numu CC and NC at 1.04 and 735 km, four-flavour vacuum\n"
+         "  oscillations; [data] minos_method (release: the release's chi2 from its templates;\n"
+         "  surface: the official chi2 surface in theta24, dm2_41), minos_nuisance (profiled: theta23\n"
+         "  and dm2_32 minimised; fixed), minos_profile_steps (1), minos_theta23 (0.9285982287),\n"
+         "  minos_dm2_32 (2.4300512391e-3)\n"
+         "  cdhs: CDHS 1984 back/front numu CC ratios, 15 muon-range bins, normalisation profiled\n"
+         "  with a prior; [data] cdhs_norm_error (0.025)\n"
+         "  miniboone-disapp: MiniBooNE 2009 numu / numubar disappearance, official chi2 surfaces in\n"
+         "  (dm2, sin2_2theta_mumu); [data] miniboone_disapp (2009: nu + nubar; 2009-nu, 2009-nubar)\n";
 }
 
 Sterile3p1Likelihood::Sterile3p1Likelihood(std::vector<std::string> names,
