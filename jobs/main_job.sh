@@ -11,6 +11,7 @@ out=${1:-runs/main}
 nlive=${2:-200}
 ranks=$(nproc)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+nubayes=${NUBAYES:-build/nubayes} # the executable (tests point it at their build)
 mkdir -p "$out"
 
 # name, example config: no signal (the reference), then the explanations.
@@ -28,7 +29,7 @@ for entry in "${models[@]}"; do
   read -r name config <<< "$entry"
   file="$out/$name.h5"
   echo "== $name: $config (nlive $nlive, $ranks ranks)"
-  mpirun -n "$ranks" --oversubscribe build/nubayes run "$config" --quiet --resume \
+  mpirun -n "$ranks" --oversubscribe "$nubayes" run "$config" --quiet --resume \
     --set run.output="$file" --set sampler.nlive="$nlive" | grep -E "^(ln Z|best fit|wall time)"
   runs+=("$file")
   labels+=("$name")
@@ -36,8 +37,8 @@ done
 
 echo
 echo "== Bayes factors against no signal"
-build/nubayes compare "${runs[@]}" --reference "${runs[0]}" | tee "$out/compare.txt"
-build/nubayes compare "${runs[@]}" --reference "${runs[0]}" --markdown > "$out/compare.md"
+"$nubayes" compare "${runs[@]}" --reference "${runs[0]}" | tee "$out/compare.txt"
+"$nubayes" compare "${runs[@]}" --reference "${runs[0]}" --markdown > "$out/compare.md"
 
 label_list=$(IFS=,; echo "${labels[*]}")
 /usr/bin/python3 postprocess/evidence_bars.py "${runs[@]}" --reference "${runs[0]}" --labels "$label_list" \
@@ -47,6 +48,6 @@ for i in "${!runs[@]}"; do
   /usr/bin/python3 postprocess/corner.py "${runs[$i]}" --out "$out/corner-${labels[$i]}.png" > /dev/null
 done
 /usr/bin/python3 postprocess/spectrum.py "${runs[@]:1}" --labels "$(IFS=,; echo "${labels[*]:1}")" \
-  --nubayes build/nubayes --out "$out/spectrum.png" > /dev/null
+  --nubayes "$nubayes" --out "$out/spectrum.png" > /dev/null
 echo
 echo "plots: $out/evidence.png, $out/corner-*.png, $out/spectrum.png"

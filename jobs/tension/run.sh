@@ -12,6 +12,7 @@ out=${1:-runs/tension}
 nlive=${2:-500}
 ranks=$(nproc)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+nubayes=${NUBAYES:-build/nubayes} # the executable (tests point it at their build)
 mkdir -p "$out"
 config=jobs/tension/sterile3p1.ini
 
@@ -19,7 +20,7 @@ run() { # name, data-set group, extra --set options...
   local name=$1 group=$2
   shift 2
   echo "== $name ($group)"
-  mpirun -n "$ranks" --oversubscribe build/nubayes run "$config" --quiet --resume --set run.output="$out/$name.h5" \
+  mpirun -n "$ranks" --oversubscribe "$nubayes" run "$config" --quiet --resume --set run.output="$out/$name.h5" \
     --set sampler.nlive="$nlive" --set data.experiments="$group" "$@" | grep -E "^(ln Z|best fit|wall time)"
 }
 for group in appearance disappearance all; do
@@ -29,11 +30,11 @@ done
 
 echo
 echo "== parameter goodness of fit: appearance vs disappearance"
-build/nubayes pg --a "$out/appearance.h5" --b "$out/disappearance.h5" --ab "$out/all.h5" | tee "$out/pg.txt"
+"$nubayes" pg --a "$out/appearance.h5" --b "$out/disappearance.h5" --ab "$out/all.h5" | tee "$out/pg.txt"
 for group in appearance disappearance all; do
   echo
   echo "== 3+1 against no oscillation on $group"
-  build/nubayes compare "$out/$group.h5" "$out/null-$group.h5" --reference "$out/null-$group.h5" | tee "$out/compare-$group.txt"
+  "$nubayes" compare "$out/$group.h5" "$out/null-$group.h5" --reference "$out/null-$group.h5" | tee "$out/compare-$group.txt"
 done
 /usr/bin/python3 postprocess/sterile_region.py "$out/appearance.h5" "$out/disappearance.h5" "$out/all.h5" \
   --labels "appearance,disappearance (nue + numu),all" --out "$out/region.png"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs a README workflow with small settings and checks what it must produce.
+# Usage: check_workflows.sh main|tension NUBAYES
+set -euo pipefail
+which=$1
+export NUBAYES=$2
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+out=$(mktemp -d /tmp/nubayes_workflow.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+png_ok() { /usr/bin/python3 -c "import sys; d=open(sys.argv[1],'rb').read(); sys.exit(0 if d[:8]==b'\x89PNG\r\n\x1a\n' and len(d)>20000 else 1)" "$1" || fail "$1 is not a sane PNG"; }
+case "$which" in
+  main)
+    bash "$repo/jobs/main_job.sh" "$out" 60 > "$out/log.txt" 2>&1 || { cat "$out/log.txt"; fail "main job"; }
+    grep -q "very strong for" "$out/compare.txt" || fail "no Bayes factor in compare.txt"
+    for f in evidence.png spectrum.png corner-3+1.png; do png_ok "$out/$f"; done
+    ;;
+  tension)
+    bash "$repo/jobs/tension/run.sh" "$out" 60 > "$out/log.txt" 2>&1 || { cat "$out/log.txt"; fail "tension workflow"; }
+    grep -q "^chi2_PG = " "$out/pg.txt" || fail "no chi2_PG in pg.txt"
+    for g in appearance disappearance all; do grep -q "null-$g.h5" "$out/compare-$g.txt" || fail "compare-$g.txt"; done
+    png_ok "$out/region.png"
+    ;;
+  *) fail "unknown workflow $which" ;;
+esac
+echo "1 passed, 0 failed"
