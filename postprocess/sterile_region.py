@@ -22,7 +22,8 @@ from nubayes_read import RunError, OneLineParser, fail  # noqa: E402
 import corner  # noqa: E402
 
 
-def region_figure(runs, run_labels, xname, yname, bins, smooth, best=True):
+def region_figure(runs, run_labels, xname, yname, bins, smooth, best=True, overlay=None):
+    """`overlay(ax)`, if given, draws published regions and returns legend handles."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -40,6 +41,8 @@ def region_figure(runs, run_labels, xname, yname, bins, smooth, best=True):
             i = int(np.nanargmax(r.logl))
             a.plot(r.samples[xname][i], r.samples[yname][i], "*", color=col, ms=11,
                    mec="k", mew=0.6)
+    if overlay is not None:
+        handles.extend(overlay(a))
     corner.set_scale(a, ax_x, "x")
     corner.set_scale(a, ax_y, "y")
     a.set_xlabel(runs[0].label_of(xname), fontsize=13)
