@@ -291,6 +291,12 @@ DarkSetup make_dark_problem(DarkModelKind kind, const ModelOptions& model, const
       static_cast<std::uint64_t>(model.integer_in("template_seed", 1, 0, 1000000000000L));
   const long events = model.integer_in("template_events", 0, 0, 100000000L);
   settings.events_per_target = events > 0 ? events : darkfit::named_grid_events(grid_name);
+  const std::string selection = model.text("pair_selection", "rings");
+  if (selection == "single-shower")
+    settings.selection = darkfit::PairSelection::single_shower;
+  else if (selection != "rings")
+    throw OptionError("pair_selection",
+                      "unknown selection '" + selection + "' (known: rings, single-shower)");
   const std::string cache_text =
       model.text("template_cache", darkfit::default_template_cache(kind, grid_name).string());
   if (cache_text.empty()) throw OptionError("template_cache", "must not be empty (a file path)");
@@ -343,7 +349,10 @@ std::string dark_models_help() {
          "(default\n"
          "                $NUBAYES_CACHE/<model>-templates-<grid>.h5 or ./<same>), template_seed "
          "(1),\n"
-         "                template_events (0 = grid default); [data] experiments = any of\n"
+         "                template_events (0 = grid default), pair_selection = rings (MiniBooNE "
+         "ring rules:\n"
+         "                overlapping < 5 deg, asymmetric, pi0 mass cut) | single-shower (every "
+         "e+e- pair); [data] experiments = any of\n"
          "                " +
          std::string(darkfit::kDarkExperimentNames) +
          ";\n"

@@ -6,7 +6,8 @@
 // smoke tests), template_cache = path (default: $NUBAYES_CACHE/<model>-templates-<grid>.h5, or
 // that name in the current directory), template_seed = 1 (the seed of the template Monte Carlo,
 // independent of [run] seed so the likelihood is one fixed function), template_events = 0 (events
-// per target and grid point; 0 = the grid's default).
+// per target and grid point; 0 = the grid's default), pair_selection = rings | single-shower
+// (dark_templates.h, PairSelection).
 // [data] keys: experiments (see dark_experiments.h), miniboone_range = 200-3000 | 200-1250,
 // miniboone_angle_statistic = shape | rate | poisson.
 // Outside the physical region (dark_couplings.h is_physical) or outside the mass grid ln L = −inf.

@@ -77,7 +77,7 @@ MassGrid named_grid(DarkModelKind kind, const std::string& name) {
 }
 
 long named_grid_events(const std::string& name) {
-  return name == "small" ? 1500 : 20000;
+  return name == "small" ? 1500 : 100000;
 }
 
 } // namespace nubayes::darkfit

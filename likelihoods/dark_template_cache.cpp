@@ -52,9 +52,10 @@ std::string template_cache_key(const MassGrid& grid, const TemplateSettings& set
   std::ostringstream key;
   key << kDarkPhysicsVersion << "; grid " << grid.describe() << "; events "
       << settings.events_per_target << "; seed " << settings.seed << "; angles "
-      << angles_name(settings.angles) << "; boost_bins " << settings.boost_bins << "; observables "
-      << inputs.layout.enu_bins << '+' << inputs.layout.cos_bins << "; flux " << std::hex
-      << flux_hash(inputs);
+      << angles_name(settings.angles) << "; boost_bins " << settings.boost_bins << "; selection "
+      << (settings.selection == PairSelection::rings ? "rings" : "single-shower")
+      << "; observables " << inputs.layout.enu_bins << '+' << inputs.layout.cos_bins << "; flux "
+      << std::hex << flux_hash(inputs);
   return key.str();
 }
 

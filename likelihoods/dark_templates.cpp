@@ -149,7 +149,12 @@ TemplatePoint build_template_point(const MassGrid& grid, std::size_t index,
   const auto [m_heavy, m_mediator] = grid.masses(index);
   const auto params = reference_params(grid.model, m_heavy, m_mediator);
   const double weight_scale = 1.0 / production_coupling_sq(params); // per unit C²
-  miniboone::PairResponse scratch(inputs.response, inputs.inputs);
+  miniboone::ResponseOptions response = inputs.response;
+  if (settings.selection == PairSelection::single_shower) {
+    response.rules.max_opening_angle_deg = 180; // every pair overlaps: one ring of both particles
+    response.rules.apply_mass_cut = false;
+  }
+  miniboone::PairResponse scratch(response, inputs.inputs);
   const auto targets = miniboone::ch2_targets();
   std::vector<EventRecord> events;
   const std::array<std::pair<dark::UpscatterTarget, double>, 2> target_list{

@@ -62,11 +62,19 @@ struct TemplatePoint {
   }
 };
 
+/// Which e⁺e⁻ pairs count as one electron-like shower.
+enum class PairSelection {
+  rings, ///< the ring rules of miniboone_pair_detector.h (overlapping < 5°, asymmetric, π⁰ mass
+         ///< cut)
+  single_shower ///< every pair (the assumption of Bertuzzo et al.: a collimated pair is one shower)
+};
+
 struct TemplateSettings {
   long events_per_target = 20000;
   std::uint64_t seed = 1;
   dark::DecayAngles angles = dark::DecayAngles::polarised;
   int boost_bins = 12; ///< per βγ axis
+  PairSelection selection = PairSelection::rings;
 };
 
 /// The read-only pieces every template needs: fluxes, detector response options, observable sizes.
