@@ -28,7 +28,8 @@ public:
 private:
   static constexpr double kLogMin = -6, kLogMax = 8; ///< log10 λ [m]
   static constexpr int kPointsPerDecade = 50;
-  std::vector<double> p_; ///< P at log10 λ = kLogMin + i / kPointsPerDecade
+  /// ln P at log10 λ = kLogMin + i / kPointsPerDecade (ln P is linear in ln λ in both limits)
+  std::vector<double> p_;
 };
 
 } // namespace nubayes::miniboone

@@ -80,8 +80,26 @@ bool TemplateSignal::predict(const dark::DarkModelParams& params, std::span<doub
   if (const auto* zd = std::get_if<dark::DarkZdParams>(&params))
     life.ctau_mediator_m = ctau_m(dark::width_zd_to_ee(*zd));
   const double c2 = production_coupling_sq(params);
-  for (std::size_t k = 0; k < 4; ++k)
-    if (cell->weight[k] > 0) add_point(cell->corner[k], life, c2 * cell->weight[k], per_pot);
+  // Per observable, geometric interpolation between the corners (rates change by large factors
+  // across a cell, roughly as powers of the masses); linear where a corner predicts nothing.
+  for (std::size_t k = 0; k < 4; ++k) {
+    corner_[k].assign(per_pot.size(), 0.0);
+    if (cell->weight[k] > 0) add_point(cell->corner[k], life, c2, corner_[k]);
+  }
+  for (std::size_t b = 0; b < per_pot.size(); ++b) {
+    bool positive = true;
+    double log_sum = 0, linear = 0;
+    for (std::size_t k = 0; k < 4; ++k) {
+      if (!(cell->weight[k] > 0)) continue;
+      const double x = corner_[k][b];
+      linear += cell->weight[k] * x;
+      if (x > 0)
+        log_sum += cell->weight[k] * std::log(x);
+      else
+        positive = false;
+    }
+    per_pot[b] = positive ? std::exp(log_sum) : linear;
+  }
   return true;
 }
 

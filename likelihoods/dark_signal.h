@@ -4,12 +4,14 @@
 //   observable_b = C²_production × Σ_cells P_decay(βγ_cell · cτ) × counts[cell][b],
 // with cτ from the widths at the actual parameters (dark-zd: closed-form Γ(N → νZ_D) and
 // Γ(Z_D → ee), two-step P_decay; heavy-zprime: Γ(ν₄ → νee) = C²_decay × the tabulated width per
-// unit coupling, interpolated geometrically), then the corners are combined bilinearly in
-// (ln m_heavy, ln r). Result: expected events per POT in every observable (ObservableLayout).
+// unit coupling, interpolated geometrically), then the corners are combined Result: expected events
+// per POT in every observable (ObservableLayout).
 #include "dark_fiducial_table.h"
 #include "dark_templates.h"
 
+#include <array>
 #include <span>
+#include <vector>
 
 namespace nubayes::darkfit {
 
@@ -41,6 +43,7 @@ private:
 
   TemplateSet set_;
   miniboone::FiducialDecayTable fiducial_;
+  mutable std::array<std::vector<double>, 4> corner_; ///< scratch: the corners' predictions
 };
 
 } // namespace nubayes::darkfit
