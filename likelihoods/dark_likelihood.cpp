@@ -109,17 +109,10 @@ void check_mass_priors(const darkfit::MassGrid& grid, const std::string& grid_na
   if (!grid.heavy.locate(heavy.first) || !grid.heavy.locate(heavy.second))
     throw OptionError(h,
                       "prior range " + number_text(heavy.first) + "-" + number_text(heavy.second) +
-                          " GeV is outside the template grid" + where,
+                          " GeV is not inside the template grid" + where,
                       "prior");
   // The ratio end at the physical boundary (r -> 1) may be cut by the grid (ln L = -inf there);
   // the other end must be covered.
-  if (grid.model == DarkModelKind::dark_zd &&
-      !grid.ratio.locate(std::max(mediator.first / heavy.second, grid.ratio.lo)))
-    throw OptionError(
-        m,
-        "prior range reaches m_ZD/m_N = " + number_text(mediator.first / heavy.second) +
-            ", below the template grid" + where,
-        "prior");
   if (grid.model == DarkModelKind::dark_zd &&
       mediator.first / heavy.second < grid.ratio.lo * (1 - 1e-12))
     throw OptionError(

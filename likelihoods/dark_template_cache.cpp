@@ -96,7 +96,7 @@ CachedTemplates load_or_build_templates(const fs::path& path, const MassGrid& gr
   out.rebuilt = true;
   if (!comm.is_root()) return out;
   try {
-    const std::size_t stride = packed_size(settings, inputs.layout);
+    const std::size_t stride = packed_size(grid.model, settings, inputs.layout);
     std::vector<double> packed(stride * grid.size(), 0.0);
     for (std::size_t i = 0; i < grid.size(); ++i) {
       const auto p = pack(out.set.points[i]);

@@ -12,7 +12,7 @@
 namespace nubayes::darkfit {
 
 /// Bump whenever a change in models/ or in the detector response changes the templates.
-inline constexpr const char* kDarkPhysicsVersion = "dark-templates-1";
+inline constexpr const char* kDarkPhysicsVersion = "dark-templates-2";
 
 std::string template_cache_key(const MassGrid& grid, const TemplateSettings& settings,
                                const TemplateInputs& inputs);

@@ -197,9 +197,12 @@ namespace {
 constexpr std::size_t kHeader = 7;
 }
 
-std::size_t packed_size(const TemplateSettings& settings, const ObservableLayout& layout) {
+std::size_t packed_size(DarkModelKind model, const TemplateSettings& settings,
+                        const ObservableLayout& layout) {
   const auto b = static_cast<std::size_t>(settings.boost_bins);
-  return kHeader + b * b * layout.size();
+  const std::size_t cells =
+      model == DarkModelKind::dark_zd ? b * b : b; // heavy-zprime: no Z_D axis
+  return kHeader + cells * layout.size();
 }
 
 std::vector<double> pack(const TemplatePoint& p) {
@@ -235,7 +238,7 @@ TemplateSet build_templates(const MassGrid& grid, const TemplateSettings& settin
   const std::size_t ranks = static_cast<std::size_t>(comm.size()),
                     rank = static_cast<std::size_t>(comm.rank());
   const std::size_t per_rank = (grid.size() + ranks - 1) / ranks,
-                    stride = packed_size(settings, inputs.layout);
+                    stride = packed_size(grid.model, settings, inputs.layout);
   // Every rank sends the same length: its points, zero-padded (an all-zero record is "absent").
   std::vector<double> mine(per_rank * stride, 0.0);
   for (std::size_t slot = 0; slot < per_rank; ++slot) {

@@ -93,8 +93,9 @@ TemplatePoint build_template_point(const MassGrid& grid, std::size_t index,
 std::vector<double> pack(const TemplatePoint& point);
 /// Inverse of pack; throws std::runtime_error on an inconsistent length.
 TemplatePoint unpack(std::span<const double> packed, const ObservableLayout& layout);
-/// Length of pack() for the given settings (the longest a point can be).
-std::size_t packed_size(const TemplateSettings& settings, const ObservableLayout& layout);
+/// Length of pack() for the given model and settings (the longest a point can be).
+std::size_t packed_size(DarkModelKind model, const TemplateSettings& settings,
+                        const ObservableLayout& layout);
 
 struct TemplateSet {
   MassGrid grid;

@@ -161,7 +161,7 @@ INSTANTIATE_TEST_SUITE_P(
                     {"[prior] m_ZD", "impossible masses", "m_ZD must be below m_N"}},
         DarkBadCase{"outside_grid",
                     "--set 'prior.m_N=log-uniform 0.1 0.9'",
-                    {"[prior] m_N", "outside the template grid"}},
+                    {"[prior] m_N", "not inside the template grid"}},
         DarkBadCase{"bad_grid",
                     "--set model.template_grid=huge",
                     {"[model] template_grid", "unknown template grid 'huge'"}},

@@ -146,9 +146,10 @@ TEST(DarkTemplates, InterpolatedTemplateMatchesDirectMonteCarlo) {
     }
 }
 
-// The lifetime enters through the βγ cells: a heavy-zprime grid point with cτ ≈ 1.3 m (λ ≈ tank size,
-// where P_decay is most sensitive) vs the direct Monte Carlo with each event's exact decay length.
-// Measured (cτ = 1.26 m): total 0.996, bins within 10 % (MC noise of the ~1 % accepted events).
+// The lifetime enters through the βγ cells: a heavy-zprime grid point with cτ ≈ 1.3 m (λ ≈ tank
+// size, where P_decay is most sensitive) vs the direct Monte Carlo with each event's exact decay
+// length. Measured (cτ = 1.26 m): total 0.996, bins within 10 % (MC noise of the ~1 % accepted
+// events).
 TEST(DarkTemplates, LifetimeTreatmentMatchesDirectMonteCarlo) {
   TemplateSettings settings;
   settings.events_per_target = 60000;
