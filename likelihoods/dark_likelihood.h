@@ -34,7 +34,8 @@ public:
 
   std::vector<std::string> term_names() const override;
   /// dark-zd: ctau_N_m, ctau_ZD_m; heavy-zprime: ctau_nu4_m; both then signal_nu_2018 and
-  /// signal_nubar_2018 (predicted events in the 11 E_ν^QE bins, 2018 exposures).
+  /// signal_nubar_2018 (predicted events in the 11 E_ν^QE bins, 2018 exposures; 0 where ln L =
+  /// −inf). Lifetimes in m; 0 for unphysical parameters, infinite for zero couplings.
   std::vector<std::string> derived_names() const override;
   double evaluate(std::span<const double> theta, std::span<double> terms,
                   std::span<double> derived) const override;
@@ -57,9 +58,6 @@ struct DarkSetup {
   std::vector<PriorSpec> priors;
   std::string datasets;
 };
-
-/// Default priors in parameter order.
-std::vector<PriorSpec> dark_default_priors(darkfit::DarkModelKind kind);
 
 /// Builds the problem; throws OptionError naming the [model], [data] or [prior] key at fault.
 DarkSetup make_dark_problem(darkfit::DarkModelKind kind, const ModelOptions& model,

@@ -22,6 +22,12 @@ std::pair<double, double> masses_of(const dark::DarkModelParams& params) {
 
 } // namespace
 
+Lifetimes direct_lifetimes(const dark::DarkModelParams& params) {
+  if (const auto* zd = std::get_if<dark::DarkZdParams>(&params))
+    return {ctau_m(dark::width_n_to_nu_zd(*zd)), ctau_m(dark::width_zd_to_ee(*zd))};
+  return {ctau_m(dark::width_nu4_to_nu_ee(std::get<dark::HeavyZprimeParams>(params))), 0};
+}
+
 TemplateSignal::TemplateSignal(TemplateSet templates) : set_(std::move(templates)) {}
 
 double TemplateSignal::heavy_width(const dark::DarkModelParams& params,

@@ -20,6 +20,10 @@ struct Lifetimes {
   double ctau_heavy_m = 0, ctau_mediator_m = 0;
 };
 
+/// Lifetimes from the widths of models/ directly (heavy-zprime: a Dalitz integration, ~ms), for
+/// points outside the template grid. The parameters must be physical.
+Lifetimes direct_lifetimes(const dark::DarkModelParams& params);
+
 class TemplateSignal {
 public:
   explicit TemplateSignal(TemplateSet templates);
