@@ -1,5 +1,6 @@
 #include "registry.h"
 
+#include "dark_likelihood.h"
 #include "plugin_likelihood.h"
 #include "sterile_likelihood.h"
 #include "test_problems.h"
@@ -17,6 +18,7 @@ std::string registry_help() {
          "              sin2_2theta_mue, sin2_2theta_ee, sin2_2theta_mumu. Needs [data] experiments:\n" +
          oscillation_experiments_help() +
          "              [data] miniboone_range = 200-3000 (default, the official fit) | 200-1250\n" +
+         dark_models_help() +
          test_problem_help() +
          "  plugin      a user likelihood from a shared library (C ABI: include/nubayes/plugin.h);\n"
          "              keys library (path, required), options (text for nubayes_plugin_init, default \"\");\n"
@@ -55,6 +57,15 @@ ProblemSetup build_problem(const std::string& model, const ModelOptions& options
     setup.datasets = std::move(s.datasets);
     return setup;
   }
+  if (model == "dark-zd" || model == "heavy-zprime") {
+    DarkSetup d = make_dark_problem(model == "dark-zd" ? darkfit::DarkModelKind::dark_zd
+                                                       : darkfit::DarkModelKind::heavy_zprime,
+                                    options, data, user_priors);
+    setup.likelihood = std::move(d.likelihood);
+    setup.priors = std::move(d.priors);
+    setup.datasets = std::move(d.datasets);
+    return setup;
+  }
   const auto names = test_problem_names();
   if (std::find(names.begin(), names.end(), model) != names.end()) {
     TestProblemSetup t = make_test_problem(model, options);
@@ -81,7 +92,7 @@ ProblemSetup build_problem(const std::string& model, const ModelOptions& options
   }
   std::string known;
   for (const auto& n : names) known += n + ", ";
-  throw OptionError("name", "unknown model '" + model + "' (known: " + known + "sterile3p1, plugin)");
+  throw OptionError("name", "unknown model '" + model + "' (known: " + known + "sterile3p1, dark-zd, heavy-zprime, plugin)");
 }
 
 } // namespace nubayes

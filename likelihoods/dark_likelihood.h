@@ -1,0 +1,69 @@
+#pragma once
+// The dark-sector likelihoods ([model] name = dark-zd | heavy-zprime): parameters, default priors,
+// the template cache, the MiniBooNE terms chosen in [data] experiments, and derived lifetimes.
+//
+// [model] keys: template_grid = default | small (small: 3 × 3 mass points and few events, for
+// smoke tests), template_cache = path (default: $NUBAYES_CACHE/<model>-templates-<grid>.h5, or
+// that name in the current directory), template_seed = 1 (the seed of the template Monte Carlo,
+// independent of [run] seed so the likelihood is one fixed function), template_events = 0 (events
+// per target and grid point; 0 = the grid's default), pair_selection = rings | single-shower
+// (dark_templates.h, PairSelection).
+// [data] keys: experiments (see dark_experiments.h), miniboone_range = 200-3000 | 200-1250,
+// miniboone_angle_statistic = shape | rate | poisson.
+// Outside the physical region (dark_couplings.h is_physical) or outside the mass grid ln L = −inf.
+#include "dark_experiments.h"
+#include "dark_signal.h"
+#include "dark_template_cache.h"
+#include "likelihood.h"
+#include "model_options.h"
+#include "prior.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace nubayes {
+
+class DarkSectorLikelihood : public LogLikelihood {
+public:
+  /// `parameter_order`: for each theta entry, its index in darkfit::parameter_names(kind).
+  DarkSectorLikelihood(darkfit::DarkModelKind kind, std::vector<std::size_t> parameter_order,
+                       darkfit::TemplateSignal signal,
+                       std::vector<std::unique_ptr<darkfit::DarkExperiment>> experiments,
+                       std::string cache_key);
+
+  std::vector<std::string> term_names() const override;
+  /// dark-zd: ctau_N_m, ctau_ZD_m; heavy-zprime: ctau_nu4_m; both then signal_nu_2018 and
+  /// signal_nubar_2018 (predicted events in the 11 E_ν^QE bins, 2018 exposures; 0 where ln L =
+  /// −inf). Lifetimes in m; 0 for unphysical parameters, infinite for zero couplings.
+  std::vector<std::string> derived_names() const override;
+  double evaluate(std::span<const double> theta, std::span<double> terms,
+                  std::span<double> derived) const override;
+  std::string fingerprint() const override;
+  std::vector<double> last_chi2() const override { return last_chi2_; }
+
+  const darkfit::TemplateSignal& signal() const { return signal_; }
+
+private:
+  darkfit::DarkModelKind kind_;
+  std::vector<std::size_t> order_;
+  darkfit::TemplateSignal signal_;
+  std::vector<std::unique_ptr<darkfit::DarkExperiment>> experiments_;
+  std::string cache_key_;
+  mutable std::vector<double> canonical_, per_pot_, last_chi2_;
+};
+
+struct DarkSetup {
+  std::unique_ptr<LogLikelihood> likelihood;
+  std::vector<PriorSpec> priors;
+  std::string datasets;
+};
+
+/// Builds the problem; throws OptionError naming the [model], [data] or [prior] key at fault.
+DarkSetup make_dark_problem(darkfit::DarkModelKind kind, const ModelOptions& model,
+                            const ModelOptions& data, const std::vector<PriorSpec>& user_priors);
+
+/// Help text for `nubayes help config`.
+std::string dark_models_help();
+
+} // namespace nubayes

@@ -1,0 +1,171 @@
+// Dark-sector likelihoods (likelihoods/dark_likelihood.h) at the 1807.09877 v1 benchmark
+// (m_N = 0.32 GeV, m_ZD = 0.064 GeV, |U_μ4|² = 1e-6, α_D = 0.25, αε² = 3e-9), and the config
+// surface: selectable through [model] name, bad input as one clear line.
+//
+// The paper's χ² = 31.2/36 at the benchmark is NOT reproduced (models/DARK_SECTOR.md §6): with the
+// MiniBooNE ring rules the 64 MeV Z_D gives one ring only above E ≈ 1.5 GeV, so the signal sits in
+// the top E_ν^QE bins and χ² rises above no-signal; counting every pair as one shower, the rate at
+// the quoted couplings is ~50× the excess (χ² ≈ 640), and the best χ² along the coupling scale is
+// 34.3 (within the paper's 31.2 ± 4) at 1/48 of the quoted αε² |U_μ4|². The tests below pin those
+// findings (they fail if the physics or the detector response changes) and check the independent
+// numbers we do have.
+#include "cli_helpers.h"
+#include "dark_experiments.h"
+#include "dark_signal.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+
+using namespace nubayes;
+using namespace nubayes::darkfit;
+using namespace nubayes::testing;
+
+namespace {
+
+const dark::DarkZdParams kV1{0.32, 0.064, 1e-6, 0.25, 3e-9};
+
+dark::DarkZdParams scaled(double factor) {
+  dark::DarkZdParams p = kV1;
+  p.alpha_eps2 *= factor;
+  return p;
+}
+
+/// Templates on a 2 × 2 grid ±5 % around the benchmark masses.
+TemplateSignal benchmark_templates(PairSelection selection) {
+  static const TemplateInputs inputs;
+  MassGrid grid;
+  grid.model = DarkModelKind::dark_zd;
+  grid.heavy = {0.32 * 0.95, 0.32 * 1.05, 2};
+  grid.ratio = {0.2 * 0.95, 0.2 * 1.05, 2};
+  TemplateSettings settings;
+  settings.events_per_target = 30000;
+  settings.selection = selection;
+  return TemplateSignal(build_templates(grid, settings, inputs, Communicator()));
+}
+
+double energy_chi2(const TemplateSignal& signal, const DarkExperiment& experiment,
+                   const dark::DarkZdParams& p) {
+  std::vector<double> per_pot(signal.observables());
+  EXPECT_TRUE(signal.predict(p, per_pot));
+  double chi2 = 0;
+  experiment.loglike(per_pot, chi2);
+  return chi2;
+}
+
+std::unique_ptr<DarkExperiment> energy_2018(const TemplateSignal& signal) {
+  return make_energy_experiment("miniboone-energy-2018", miniboone::EnergyRange::full,
+                                signal.templates().layout, inputs_dir());
+}
+
+} // namespace
+
+// Lifetimes at the benchmark: physics notes §9.3, cτ(Z_D) = 3.1 μm and Γ(N → νZ_D) = 2.5e-7 GeV
+// (cτ = ħc/Γ = 0.79 nm): both decays prompt (≪ 1 m).
+TEST(DarkBenchmark, DecaysArePrompt) {
+  const TemplateSignal signal = benchmark_templates(PairSelection::rings);
+  Lifetimes life;
+  ASSERT_TRUE(signal.lifetimes(kV1, life));
+  EXPECT_NEAR(life.ctau_mediator_m, 3.1e-6, 0.05e-6);
+  EXPECT_NEAR(life.ctau_heavy_m, 1.973269804e-16 / 2.5e-7, 0.02e-9);
+  EXPECT_LT(life.ctau_heavy_m, 1e-3);
+  EXPECT_LT(life.ctau_mediator_m, 1e-3);
+}
+
+TEST(DarkBenchmark, Chi2WithRingRules) {
+  const TemplateSignal signal = benchmark_templates(PairSelection::rings);
+  const auto experiment = energy_2018(signal);
+  // No signal: the official 2018 ν+ν̄ χ², notes §10.1 (63.783) and 1807.09877 ("63.8/38").
+  EXPECT_NEAR(energy_chi2(signal, *experiment, scaled(1e-30)), 63.783, 0.01);
+  const double chi2 = energy_chi2(signal, *experiment, kV1);
+  std::printf("v1 benchmark, ring rules: chi2 = %.2f (paper 31.2)\n", chi2);
+  // Ours: 73.8 at 3e4 events per corner (MC noise ~±2); the signal does not lower the χ².
+  EXPECT_GT(chi2, 63.783);
+  EXPECT_NEAR(chi2, 74, 5);
+}
+
+TEST(DarkBenchmark, Chi2WithEveryPairOneShower) {
+  const TemplateSignal signal = benchmark_templates(PairSelection::single_shower);
+  const auto experiment = energy_2018(signal);
+  const double at_v1 = energy_chi2(signal, *experiment, kV1);
+  double best = 1e300, best_scale = 0;
+  for (double scale = 0.005; scale < 0.2; scale *= 1.1) {
+    const double chi2 = energy_chi2(signal, *experiment, scaled(scale));
+    if (chi2 < best) best = chi2, best_scale = scale;
+  }
+  std::printf("v1 benchmark, single shower: chi2 = %.1f; best %.2f at %.4f x alpha_eps2\n", at_v1,
+              best, best_scale);
+  EXPECT_GT(at_v1, 400); // measured 641: the quoted couplings overshoot the excess ~50×
+  // With the coupling product fitted, the benchmark masses reach the paper's χ² (31.2 ± 4):
+  // measured 34.3 at 0.021 × the quoted αε² |U_μ4|².
+  EXPECT_NEAR(best, 31.2, 4.0);
+  EXPECT_NEAR(best_scale, 0.021, 0.006);
+}
+
+// The whole chain through the executable: name = dark-zd / heavy-zprime with the small grid.
+TEST(DarkLikelihood, EvalThroughTheCommandLine) {
+  const auto dir = scratch_dir("dark_eval");
+  const std::string common =
+      " --set model.template_grid=small --set model.template_cache=" + (dir / "c.h5").string();
+  const CommandResult zd = run_nubayes("eval " + std::string(NUBAYES_SOURCE_DIR) +
+                                       "/inputs/examples/dark-zd-miniboone-2018.ini --at "
+                                       "m_N=0.32,m_ZD=0.064,Umu4_sq=1e-6,alpha_eps2=1e-10" +
+                                       common);
+  EXPECT_EQ(zd.exit_code, 0) << zd.output;
+  for (const char* name :
+       {"miniboone-energy-2018", "miniboone-angle-2020", "ctau_N_m", "ctau_ZD_m", "signal_nu_2018"})
+    EXPECT_NE(zd.output.find(name), std::string::npos) << name << " missing in " << zd.output;
+  const CommandResult zp =
+      run_nubayes("eval " + std::string(NUBAYES_SOURCE_DIR) +
+                  "/inputs/examples/heavy-zprime-miniboone-2018.ini --at "
+                  "m4=0.14,m_Zprime=1.25,Umu4_sq=1.5e-6,Utau4_sq=7.8e-4,chi_sq=3.845e-6 --set "
+                  "model.template_grid=small --set model.template_cache=" +
+                  (dir / "z.h5").string());
+  EXPECT_EQ(zp.exit_code, 0) << zp.output;
+  EXPECT_NE(zp.output.find("ctau_nu4_m = 6"), std::string::npos)
+      << zp.output; // 62 m, notes §9.2 (α′ = 1)
+}
+
+struct DarkBadCase {
+  std::string name, set;
+  std::vector<std::string> expected;
+};
+
+class DarkBadConfig : public ::testing::TestWithParam<DarkBadCase> {};
+
+TEST_P(DarkBadConfig, OneClearLine) {
+  const auto& c = GetParam();
+  const auto dir = scratch_dir("dark_bad_" + c.name);
+  const CommandResult r = run_nubayes(
+      "run " + std::string(NUBAYES_SOURCE_DIR) +
+      "/inputs/examples/dark-zd-miniboone-2018.ini --set run.output=" + (dir / "out.h5").string() +
+      " --set model.template_grid=small --set "
+      "model.template_cache=" +
+      (dir / "c.h5").string() + " " + c.set);
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_EQ(line_count(r.output), 1) << r.output;
+  for (const auto& e : c.expected)
+    EXPECT_NE(r.output.find(e), std::string::npos) << "missing '" << e << "' in: " << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "c.h5")) << "templates were built for a bad config";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, DarkBadConfig,
+    ::testing::Values(
+        DarkBadCase{"unknown_experiment",
+                    "--set data.experiments=miniboone-energy-2018,lsnd",
+                    {"[data] experiments", "unknown experiment 'lsnd'", "miniboone-angle-2020"}},
+        DarkBadCase{"impossible_masses",
+                    "--set 'prior.m_ZD=uniform 0.3 0.5' --set 'prior.m_N=uniform 0.1 0.25'",
+                    {"[prior] m_ZD", "impossible masses", "m_ZD must be below m_N"}},
+        DarkBadCase{"outside_grid",
+                    "--set 'prior.m_N=log-uniform 0.1 0.9'",
+                    {"[prior] m_N", "not inside the template grid"}},
+        DarkBadCase{"bad_grid",
+                    "--set model.template_grid=huge",
+                    {"[model] template_grid", "unknown template grid 'huge'"}},
+        DarkBadCase{"bad_selection",
+                    "--set model.pair_selection=two",
+                    {"[model] pair_selection", "rings, single-shower"}}),
+    [](const auto& info) { return info.param.name; });
