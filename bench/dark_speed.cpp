@@ -1,5 +1,5 @@
 // Dark-sector likelihoods: time to build the default template cache and time per likelihood call
-// (miniboone-energy-2018 + miniboone-angle-2020) at random prior points, for both models.
+// (miniboone-combined-2018 + miniboone-angle-2020) at random prior points, for both models.
 // Usage: [mpirun -n R] dark_speed [CACHE_DIR=.] [CALLS=20000]
 // The caches are (re)built unless CACHE_DIR already holds matching ones; delete them to time a
 // build. One line per model: build (or load) seconds, then µs per call.
@@ -28,7 +28,7 @@ void time_model(darkfit::DarkModelKind kind, const std::string& dir, long calls,
                 const Communicator& comm) {
   const std::string name(darkfit::model_name(kind));
   ModelOptions model({{"template_cache", dir + "/" + name + "-templates-default.h5"}});
-  ModelOptions data({{"experiments", "miniboone-energy-2018, miniboone-angle-2020"}}, "data");
+  ModelOptions data({{"experiments", "miniboone-combined-2018, miniboone-angle-2020"}}, "data");
   const auto start = Clock::now();
   const DarkSetup setup = make_dark_problem(kind, model, data, {});
   const double setup_seconds = seconds_since(start);

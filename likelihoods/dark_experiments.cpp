@@ -27,6 +27,21 @@ public:
 
   std::string name() const override { return name_; }
   double loglike(std::span<const double> per_pot, double& chi2) const override {
+    fill_signal(per_pot);
+    chi2 = appearance_.chi2(signal_);
+    const double n = static_cast<double>(appearance_.chi2_bins());
+    return -0.5 * (chi2 + appearance_.log_det() + n * std::log(2 * std::numbers::pi));
+  }
+  std::string fingerprint() const override { return name_ + " " + appearance_.fingerprint(); }
+  std::vector<double> last_signal_totals() const override { return totals_; }
+  std::vector<Observable> observables(std::span<const double> per_pot) const override {
+    fill_signal(per_pot);
+    return appearance_.observables(signal_, name_);
+  }
+
+private:
+  /// The expected events per E_ν^QE bin and mode at the modes' exposures.
+  void fill_signal(std::span<const double> per_pot) const {
     for (std::size_t m = 0; m < modes_.size(); ++m) {
       double total = 0;
       for (std::size_t b = 0; b < bins_; ++b) {
@@ -35,14 +50,8 @@ public:
       }
       totals_[m] = total;
     }
-    chi2 = appearance_.chi2(signal_);
-    const double n = static_cast<double>(appearance_.chi2_bins());
-    return -0.5 * (chi2 + appearance_.log_det() + n * std::log(2 * std::numbers::pi));
   }
-  std::string fingerprint() const override { return name_ + " " + appearance_.fingerprint(); }
-  std::vector<double> last_signal_totals() const override { return totals_; }
 
-private:
   std::string name_;
   miniboone::Appearance appearance_;
   std::vector<ModeSource> modes_;
@@ -58,6 +67,17 @@ public:
         offset_(offset), pot_(pot), prediction_(distribution_.bins(), 0.0) {}
 
   std::string name() const override { return name_; }
+  std::vector<Observable> observables(std::span<const double> per_pot) const override {
+    Observable o;
+    o.name = name_ + " nu";
+    o.axis = "cos theta";
+    o.edges = distribution_.edges;
+    o.data = distribution_.data;
+    o.background = distribution_.background;
+    o.prediction.resize(prediction_.size());
+    for (std::size_t b = 0; b < prediction_.size(); ++b) o.prediction[b] = pot_ * per_pot[offset_ + b];
+    return {o};
+  }
   double loglike(std::span<const double> per_pot, double& chi2) const override {
     for (std::size_t b = 0; b < prediction_.size(); ++b)
       prediction_[b] = pot_ * per_pot[offset_ + b];
@@ -98,19 +118,19 @@ std::unique_ptr<DarkExperiment> make_energy_experiment(const std::string& name,
   const ModeSource nubar2018{layout.rhc_enu(), miniboone::kPot2018Nubar};
   Sample sample;
   std::vector<ModeSource> modes;
-  if (name == "miniboone-energy-2018") {
+  if (name == "miniboone-combined-2018") {
     sample = Sample::combined2018;
     modes = {nu2018, nubar2018};
-  } else if (name == "miniboone-energy-2020") {
+  } else if (name == "miniboone-combined-2020") {
     sample = Sample::combined2020;
     modes = {nu2020, nubar2018};
-  } else if (name == "miniboone-energy-nu-2018") {
+  } else if (name == "miniboone-nu-2018") {
     sample = Sample::nu2018;
     modes = {nu2018};
-  } else if (name == "miniboone-energy-nubar-2018") {
+  } else if (name == "miniboone-nubar-2018") {
     sample = Sample::nubar2018;
     modes = {nubar2018};
-  } else if (name == "miniboone-energy-nu-2020") {
+  } else if (name == "miniboone-nu-2020") {
     sample = Sample::nu2020;
     modes = {nu2020};
   } else {

@@ -147,6 +147,17 @@ double DarkSectorLikelihood::evaluate(std::span<const double> theta, std::span<d
   return total;
 }
 
+std::vector<Observable> DarkSectorLikelihood::observables(std::span<const double> theta) const {
+  for (std::size_t i = 0; i < order_.size(); ++i) canonical_[order_[i]] = theta[i];
+  const auto params = darkfit::params_from(kind_, canonical_);
+  const bool physical = std::visit([](const auto& p) { return dark::is_physical(p); }, params);
+  std::vector<Observable> out;
+  if (!physical || !signal_.predict(params, per_pot_)) return out;
+  for (const auto& e : experiments_)
+    for (auto& o : e->observables(per_pot_)) out.push_back(std::move(o));
+  return out;
+}
+
 std::string DarkSectorLikelihood::fingerprint() const {
   std::string out = std::string(darkfit::model_name(kind_)) + "\n" + cache_key_;
   for (const auto& e : experiments_) {

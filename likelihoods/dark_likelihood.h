@@ -41,6 +41,7 @@ public:
                   std::span<double> derived) const override;
   std::string fingerprint() const override;
   std::vector<double> last_chi2() const override { return last_chi2_; }
+  std::vector<Observable> observables(std::span<const double> theta) const override;
 
   const darkfit::TemplateSignal& signal() const { return signal_; }
 

@@ -55,7 +55,7 @@ double energy_chi2(const TemplateSignal& signal, const DarkExperiment& experimen
 }
 
 std::unique_ptr<DarkExperiment> energy_2018(const TemplateSignal& signal) {
-  return make_energy_experiment("miniboone-energy-2018", miniboone::EnergyRange::full,
+  return make_energy_experiment("miniboone-combined-2018", miniboone::EnergyRange::full,
                                 signal.templates().layout, inputs_dir());
 }
 
@@ -114,7 +114,7 @@ TEST(DarkLikelihood, EvalThroughTheCommandLine) {
                                        common);
   EXPECT_EQ(zd.exit_code, 0) << zd.output;
   for (const char* name :
-       {"miniboone-energy-2018", "miniboone-angle-2020", "ctau_N_m", "ctau_ZD_m", "signal_nu_2018"})
+       {"miniboone-combined-2018", "miniboone-angle-2020", "ctau_N_m", "ctau_ZD_m", "signal_nu_2018"})
     EXPECT_NE(zd.output.find(name), std::string::npos) << name << " missing in " << zd.output;
   const CommandResult zp =
       run_nubayes("eval " + std::string(NUBAYES_SOURCE_DIR) +
@@ -154,7 +154,7 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, DarkBadConfig,
     ::testing::Values(
         DarkBadCase{"unknown_experiment",
-                    "--set data.experiments=miniboone-energy-2018,lsnd",
+                    "--set data.experiments=miniboone-combined-2018,lsnd",
                     {"[data] experiments", "unknown experiment 'lsnd'", "miniboone-angle-2020"}},
         DarkBadCase{"impossible_masses",
                     "--set 'prior.m_ZD=uniform 0.3 0.5' --set 'prior.m_N=uniform 0.1 0.25'",
