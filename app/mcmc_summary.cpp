@@ -89,7 +89,7 @@ void print_mcmc_diagnostics(const RunFileContents& r, std::ostream& out) {
   const bool complete = text(r, "status") == "complete";
   const bool ok = converged(all, rhat_target, ess_target);
   if (complete && ok) return;
-  out << "\n!!! WARNING: "
+  out << std::fixed << "\n!!! WARNING: "
       << (complete ? "this MCMC run stopped at max_steps WITHOUT CONVERGING"
                    : "this MCMC run is unfinished and not (yet) converged")
       << " (targets: R-hat < " << std::setprecision(3) << rhat_target

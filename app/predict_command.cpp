@@ -26,34 +26,40 @@ namespace {
 
 using h5::check;
 
-void write_vector(hid_t group, const std::string& name, const std::vector<double>& values, std::vector<hsize_t> dims,
-                  const std::string& path) {
-  h5::Dataspace space(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), path, "writing " + name));
-  h5::Dataset ds(check(H5Dcreate2(group, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), path,
-                       "writing " + name));
+void write_vector(hid_t group, const std::string& name, const std::vector<double>& values,
+                  std::vector<hsize_t> dims, const std::string& path) {
+  h5::Dataspace space(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+                            path, "writing " + name));
+  h5::Dataset ds(check(
+      H5Dcreate2(group, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+      path, "writing " + name));
   if (!values.empty())
-    check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), path, "writing " + name);
+    check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), path,
+          "writing " + name);
 }
 
 struct Predictions {
-  std::vector<Observable> best;                    ///< at the best recorded point
-  std::vector<std::vector<double>> draws;          ///< per observable: draws x bins, row-major
+  std::vector<Observable> best;           ///< at the best recorded point
+  std::vector<std::vector<double>> draws; ///< per observable: draws x bins, row-major
 };
 
-void write_predictions(const Predictions& p, const std::string& run, std::size_t ndraws, std::uint64_t seed,
-                       const std::string& out) {
+void write_predictions(const Predictions& p, const std::string& run, std::size_t ndraws,
+                       std::uint64_t seed, const std::string& out) {
   const std::string tmp = out + ".tmp";
   {
-    h5::File file(check(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), out, "creating the file"));
+    h5::File file(check(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), out,
+                        "creating the file"));
     h5::write_attribute(file, "run", run, out);
     h5::write_attribute(file, "draws", static_cast<std::int64_t>(ndraws), out);
     h5::write_attribute(file, "seed", static_cast<std::int64_t>(seed), out);
-    h5::Group all(check(H5Gcreate2(file, "observables", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), out, "creating /observables"));
+    h5::Group all(check(H5Gcreate2(file, "observables", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), out,
+                        "creating /observables"));
     for (std::size_t k = 0; k < p.best.size(); ++k) {
       const Observable& o = p.best[k];
       const hsize_t bins = o.data.size();
-      h5::Group g(check(H5Gcreate2(all, std::to_string(k).c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), out,
-                        "creating an observable group"));
+      h5::Group g(
+          check(H5Gcreate2(all, std::to_string(k).c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                out, "creating an observable group"));
       h5::write_attribute(g, "name", o.name, out);
       h5::write_attribute(g, "axis", o.axis, out);
       write_vector(g, "edges", o.edges, {o.edges.size()}, out);
@@ -71,9 +77,10 @@ void write_predictions(const Predictions& p, const std::string& run, std::size_t
 
 int command_predict(const std::vector<std::string>& args) {
   po::options_description named("nubayes predict options");
-  named.add_options()("help,h", "this help")("run", po::value<std::string>(), "a finished run file")(
-      "out", po::value<std::string>(), "output file (HDF5)")("draws", po::value<std::size_t>()->default_value(200),
-                                                             "posterior draws to evaluate")(
+  named.add_options()("help,h", "this help")("run", po::value<std::string>(),
+                                             "a finished run file")("out", po::value<std::string>(),
+                                                                    "output file (HDF5)")(
+      "draws", po::value<std::size_t>()->default_value(200), "posterior draws to evaluate")(
       "seed", po::value<std::uint64_t>()->default_value(1), "seed of the posterior resampling");
   po::positional_options_description positional;
   positional.add("run", 1);
@@ -100,20 +107,33 @@ int command_predict(const std::vector<std::string>& args) {
     const LogLikelihood& like = *rc.problem.likelihood;
     const auto& logl = c.columns.at("logl");
     if (logl.empty()) throw std::runtime_error(run + ": run has no samples");
-    const auto best = static_cast<std::size_t>(std::max_element(logl.begin(), logl.end()) - logl.begin());
+    const auto best =
+        static_cast<std::size_t>(std::max_element(logl.begin(), logl.end()) - logl.begin());
     Predictions p;
     p.best = like.observables(parameters_at(c, rc, best));
     if (p.best.empty())
-      throw std::runtime_error(run + ": model '" + rc.model + "' on these data defines no observables to predict");
+      throw std::runtime_error(run + ": model '" + rc.model +
+                               "' on these data defines no observables to predict");
+    for (const Observable& o : p.best)
+      if (o.background.size() != o.data.size() || o.prediction.size() != o.data.size() ||
+          o.edges.size() != o.data.size() + 1)
+        throw std::runtime_error(run + ": observable '" + o.name + "' has inconsistent bin counts");
     p.draws.assign(p.best.size(), {});
     for (std::size_t row : resample_equal_weight(c.columns.at("logwt"), ndraws, seed)) {
       const std::vector<Observable> at = like.observables(parameters_at(c, rc, row));
-      if (at.size() != p.best.size()) throw std::runtime_error(run + ": a posterior draw lies outside the model's physical region");
-      for (std::size_t k = 0; k < at.size(); ++k)
+      if (at.size() != p.best.size())
+        throw std::runtime_error(run +
+                                 ": a posterior draw lies outside the model's physical region");
+      for (std::size_t k = 0; k < at.size(); ++k) {
+        if (at[k].prediction.size() != p.best[k].data.size())
+          throw std::runtime_error(run + ": observable '" + at[k].name +
+                                   "' changed its number of bins between draws");
         p.draws[k].insert(p.draws[k].end(), at[k].prediction.begin(), at[k].prediction.end());
+      }
     }
     write_predictions(p, run, ndraws, seed, out);
-    std::cout << "predict: " << out << " (" << p.best.size() << " observables, " << ndraws << " posterior draws)\n";
+    std::cout << "predict: " << out << " (" << p.best.size() << " observables, " << ndraws
+              << " posterior draws)\n";
     return exit_code::ok;
   } catch (const std::exception& e) {
     std::cerr << "nubayes predict: " << e.what() << "\n";

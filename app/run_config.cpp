@@ -39,7 +39,7 @@ constexpr KeyDoc fixed_keys[] = {
     {"sampler", "nchains", "4", "mcmc adaptive-metropolis: chains, started dispersed from the prior"},
     {"sampler", "nwalkers", "0", "mcmc ensemble: walkers (even, >= 2d + 2); 0 = max(32, 4d)"},
     {"sampler", "stretch", "2", "mcmc ensemble: stretch-move scale a"},
-    {"sampler", "ntemps", "0", "mcmc tempered: temperatures per ladder; 0 = max(8, sqrt(d) ln(1/beta_min) / 3)"},
+    {"sampler", "ntemps", "0", "mcmc tempered: temperatures per ladder; 0 = max(ceil(ln(1/beta_min)) + 1, sqrt(d) ln(1/beta_min) / 3)"},
     {"sampler", "nladders", "8", "mcmc tempered: independent ladders (chains of the posterior)"},
     {"sampler", "beta_min", "1e-6", "mcmc tempered: inverse temperature of the hottest rung"},
     {"sampler", "init", "", "mcmc: a finished run file (e.g. nested sampling) whose posterior gives the starting points"},

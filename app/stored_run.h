@@ -13,6 +13,7 @@ namespace nubayes {
 RunConfig stored_run_config(const RunFileContents& run, const std::string& path);
 
 /// Physical parameters (all, [prior] order) of row `row` of the run's columns.
-std::vector<double> parameters_at(const RunFileContents& run, const RunConfig& config, std::size_t row);
+std::vector<double> parameters_at(const RunFileContents& run, const RunConfig& config,
+                                  std::size_t row);
 
 } // namespace nubayes

@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
   Rng rng(20261124, StreamPurpose::mcmc, 0);
   for (int i = 0; i < points; ++i) {
     std::vector<double> u(prior.nsampled()), theta(prior.nparams());
-    for (double& x : u) x = rng.uniform();
+    for (double& x : u)
+      x = rng.uniform();
     prior.to_physical(u, theta);
     thetas.push_back(theta);
   }
@@ -29,8 +30,10 @@ int main(int argc, char** argv) {
     std::vector<double> t(like.term_names().size()), d(like.derived_names().size());
     const auto start = std::chrono::steady_clock::now();
     double sink = 0;
-    for (const auto& theta : thetas) sink += like.evaluate(theta, t, d);
-    const double us = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
+    for (const auto& theta : thetas)
+      sink += like.evaluate(theta, t, d);
+    const double us =
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count();
     return sink == 1.2345 ? 0.0 : us / points; // sink keeps the calls alive
   };
   time_us(*all.likelihood); // warm caches

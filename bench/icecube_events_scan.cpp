@@ -15,7 +15,9 @@ namespace {
 const std::filesystem::path kInputs = std::filesystem::path(NUBAYES_SOURCE_DIR) / "inputs";
 
 /// |Uμ4|² giving sin²2θ24 = s with θ14 = 0.
-sterile3p1::Params params(double s, double dm2) { return {dm2, 0, 0.5 * (1 - std::sqrt(1 - s)), 0}; }
+sterile3p1::Params params(double s, double dm2) {
+  return {dm2, 0, 0.5 * (1 - std::sqrt(1 - s)), 0};
+}
 } // namespace
 
 int main() {
@@ -24,16 +26,20 @@ int main() {
     const double null = e.chi2(params(0, 1));
     const auto start = std::chrono::steady_clock::now();
     std::cout << "oversampling " << n << ":";
-    for (double dm2 : {0.3, 1.0, 5.0, 20.0}) std::cout << " " << e.chi2(params(0.05, dm2)) - null;
+    for (double dm2 : {0.3, 1.0, 5.0, 20.0})
+      std::cout << " " << e.chi2(params(0.05, dm2)) - null;
     const double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / 4;
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+            .count() /
+        4;
     std::cout << " (" << ms << " ms per evaluation)\n";
   }
   for (double sg : {0.0, 0.05}) {
     const icecube::Events e(icecube::EventsOptions{.inputs = kInputs, .spectral_index_error = sg});
     double k = 0, g = 0;
     const double null = e.chi2(params(0, 1), &k, &g);
-    std::cout << "sigma_gamma " << sg << ": null chi2 " << null << " k " << k << " dgamma " << g << "\n";
+    std::cout << "sigma_gamma " << sg << ": null chi2 " << null << " k " << k << " dgamma " << g
+              << "\n";
     double best = 1e9, bs = 0, bd = 0;
     for (int i = 0; i <= 20; ++i)
       for (int j = 0; j <= 12; ++j) {
@@ -48,7 +54,8 @@ int main() {
         const double mid = std::sqrt(lo * hi);
         (e.chi2(params(mid, dm2)) - null < 4.61 ? lo : hi) = mid;
       }
-      std::cout << "  90% CL (2 dof) at dm2 " << dm2 << ": sin2_2theta24 < " << std::sqrt(lo * hi) << "\n";
+      std::cout << "  90% CL (2 dof) at dm2 " << dm2 << ": sin2_2theta24 < " << std::sqrt(lo * hi)
+                << "\n";
     }
   }
   return 0;

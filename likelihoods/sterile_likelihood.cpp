@@ -69,13 +69,15 @@ PriorSpec default_prior(const std::string& name) {
   return PriorSpec::parse(name, "log-uniform 1e-4 0.5");
 }
 
-using ExperimentFactory =
-    std::function<std::unique_ptr<OscillationExperiment>(const std::string&, const ModelOptions&, miniboone::EnergyRange)>;
+using ExperimentFactory = std::function<std::unique_ptr<OscillationExperiment>(
+    const std::string&, const ModelOptions&, miniboone::EnergyRange)>;
 
 /// A factory from a `make(const ModelOptions&)` that ignores the name and the MiniBooNE range.
 using MakeFromData = std::unique_ptr<OscillationExperiment> (*)(const ModelOptions&);
 ExperimentFactory plain(MakeFromData make) {
-  return [make](const std::string&, const ModelOptions& data, miniboone::EnergyRange) { return make(data); };
+  return [make](const std::string&, const ModelOptions& data, miniboone::EnergyRange) {
+    return make(data);
+  };
 }
 
 std::unique_ptr<OscillationExperiment> make_miniboone(const std::string& name, const ModelOptions&,
@@ -115,7 +117,8 @@ const std::vector<std::pair<std::string, ExperimentFactory>>& experiment_table()
 const std::vector<std::pair<std::string, std::vector<std::string>>>& group_table() {
   static const std::vector<std::pair<std::string, std::vector<std::string>>> groups = {
       {"appearance", {"miniboone-combined-2018", "lsnd"}},
-      {"nue-disappearance", {"gallium", "danss", "neos", "prospect", "dayabay", "doublechooz", "reno", "bugey3"}},
+      {"nue-disappearance",
+       {"gallium", "danss", "neos", "prospect", "dayabay", "doublechooz", "reno", "bugey3"}},
       {"numu-disappearance", {"minos", "icecube", "cdhs", "miniboone-disapp"}},
       {"disappearance", {"nue-disappearance", "numu-disappearance"}},
       {"all", {"appearance", "disappearance"}},
@@ -125,9 +128,11 @@ const std::vector<std::pair<std::string, std::vector<std::string>>>& group_table
 
 std::string known_names() {
   std::string out;
-  for (const auto& [name, factory] : experiment_table()) out += (out.empty() ? "" : ", ") + name;
+  for (const auto& [name, factory] : experiment_table())
+    out += (out.empty() ? "" : ", ") + name;
   out += "; groups:";
-  for (const auto& [name, members] : group_table()) out += " " + name;
+  for (const auto& [name, members] : group_table())
+    out += " " + name;
   return out;
 }
 
@@ -137,16 +142,20 @@ std::vector<std::string> expand_groups(const std::vector<std::string>& names) {
   std::vector<std::string> out;
   std::function<void(const std::string&)> add = [&](const std::string& name) {
     const auto& groups = group_table();
-    const auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& e) { return e.first == name; });
+    const auto g =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& e) { return e.first == name; });
     if (g != groups.end()) {
-      for (const auto& member : g->second) add(member);
+      for (const auto& member : g->second)
+        add(member);
       return;
     }
     if (std::find(out.begin(), out.end(), name) != out.end())
-      throw OptionError("experiments", "'" + name + "' is listed twice (directly or through a group)", "data");
+      throw OptionError("experiments",
+                        "'" + name + "' is listed twice (directly or through a group)", "data");
     out.push_back(name);
   };
-  for (const auto& n : names) add(n);
+  for (const auto& n : names)
+    add(n);
   return out;
 }
 
@@ -158,7 +167,8 @@ std::string oscillation_experiments_help() {
   std::string groups = "  groups (expand to their experiments):";
   for (const auto& [name, members] : group_table()) {
     groups += "\n    " + name + " =";
-    for (const auto& m : members) groups += " " + m;
+    for (const auto& m : members)
+      groups += " " + m;
   }
   return groups + "\n" + experiments_help_text();
 }
@@ -190,30 +200,36 @@ std::string experiments_help_text() {
          "  [data] icecube_method (table: the official 8-year 2DeltaLLH surface, interpolated;\n"
          "  events: refit of the IC86-2011 event release, slow), icecube_normalisation (free),\n"
          "  icecube_spectral_index_error (0.05), icecube_oversampling (2)\n"
-         "  minos: MINOS/MINOS+ 2019 release, numu CC and NC at 1.04 and 735 km, four-flavour vacuum\n"
+         "  minos: MINOS/MINOS+ 2019 release, numu CC and NC at 1.04 and 735 km, four-flavour "
+         "vacuum\n"
          "  oscillations; [data] minos_method (release: the release's chi2 from its templates;\n"
-         "  surface: the official chi2 surface in theta24, dm2_41), minos_nuisance (profiled: theta23\n"
+         "  surface: the official chi2 surface in theta24, dm2_41), minos_nuisance (profiled: "
+         "theta23\n"
          "  and dm2_32 minimised; fixed), minos_profile_steps (1), minos_theta23 (0.9285982287),\n"
          "  minos_dm2_32 (2.4300512391e-3)\n"
          "  cdhs: CDHS 1984 back/front numu CC ratios, 15 muon-range bins, normalisation profiled\n"
          "  with a prior; [data] cdhs_norm_error (0.025)\n"
-         "  miniboone-disapp: MiniBooNE 2009 numu / numubar disappearance, official chi2 surfaces in\n"
-         "  (dm2, sin2_2theta_mumu); [data] miniboone_disapp (2009: nu + nubar; 2009-nu, 2009-nubar)\n";
+         "  miniboone-disapp: MiniBooNE 2009 numu / numubar disappearance, official chi2 surfaces "
+         "in\n"
+         "  (dm2, sin2_2theta_mumu); [data] miniboone_disapp (2009: nu + nubar; 2009-nu, "
+         "2009-nubar)\n";
 }
 
-Sterile3p1Likelihood::Sterile3p1Likelihood(std::vector<std::string> names,
-                                           std::vector<std::unique_ptr<OscillationExperiment>> experiments)
+Sterile3p1Likelihood::Sterile3p1Likelihood(
+    std::vector<std::string> names, std::vector<std::unique_ptr<OscillationExperiment>> experiments)
     : experiments_(std::move(experiments)), last_chi2_(experiments_.size(), 0.0) {
   for (const auto& n : names) {
     const auto it = std::find(parameter_slots.begin(), parameter_slots.end(), n);
-    if (it == parameter_slots.end()) throw std::invalid_argument("sterile3p1: unknown parameter '" + n + "'");
+    if (it == parameter_slots.end())
+      throw std::invalid_argument("sterile3p1: unknown parameter '" + n + "'");
     slot_.push_back(static_cast<int>(it - parameter_slots.begin()));
   }
 }
 
 std::vector<std::string> Sterile3p1Likelihood::term_names() const {
   std::vector<std::string> out;
-  for (const auto& e : experiments_) out.push_back(e->name());
+  for (const auto& e : experiments_)
+    out.push_back(e->name());
   return out;
 }
 
@@ -223,7 +239,8 @@ std::vector<std::string> Sterile3p1Likelihood::derived_names() const {
 
 sterile3p1::Params Sterile3p1Likelihood::params_at(std::span<const double> theta) const {
   double values[4] = {0, 0, 0, 0};
-  for (std::size_t i = 0; i < slot_.size(); ++i) values[slot_[i]] = theta[i];
+  for (std::size_t i = 0; i < slot_.size(); ++i)
+    values[slot_[i]] = theta[i];
   return {values[0], values[1], values[2], values[3]};
 }
 
@@ -232,7 +249,8 @@ std::vector<Observable> Sterile3p1Likelihood::observables(std::span<const double
   std::vector<Observable> out;
   if (!sterile3p1::is_physical(p)) return out;
   for (const auto& e : experiments_)
-    for (auto& o : e->observables(p)) out.push_back(std::move(o));
+    for (auto& o : e->observables(p))
+      out.push_back(std::move(o));
   return out;
 }
 
@@ -244,7 +262,8 @@ double Sterile3p1Likelihood::evaluate(std::span<const double> theta, std::span<d
   derived[2] = sterile3p1::sin2_2theta_mumu(p);
   if (!sterile3p1::is_physical(p)) {
     // Outside the unitary region the model does not exist: zero likelihood.
-    for (auto& t : terms) t = -std::numeric_limits<double>::infinity();
+    for (auto& t : terms)
+      t = -std::numeric_limits<double>::infinity();
     std::fill(last_chi2_.begin(), last_chi2_.end(), std::numeric_limits<double>::infinity());
     return -std::numeric_limits<double>::infinity();
   }
@@ -276,30 +295,41 @@ SterileSetup make_sterile3p1(const ModelOptions& data, const std::vector<PriorSp
     throw OptionError("miniboone_range", e.what(), "data");
   }
   const auto names = expand_groups(split_list(list));
-  if (names.empty()) throw OptionError("experiments", "required: a comma-separated list (see 'nubayes help config')", "data");
+  if (names.empty())
+    throw OptionError("experiments", "required: a comma-separated list (see 'nubayes help config')",
+                      "data");
   std::vector<std::unique_ptr<OscillationExperiment>> experiments;
   for (const auto& name : names) {
     const auto& table = experiment_table();
-    const auto it = std::find_if(table.begin(), table.end(), [&](const auto& e) { return e.first == name; });
-    if (it == table.end()) throw OptionError("experiments", "unknown experiment '" + name + "' (known: " + known_names() + ")", "data");
+    const auto it =
+        std::find_if(table.begin(), table.end(), [&](const auto& e) { return e.first == name; });
+    if (it == table.end())
+      throw OptionError("experiments",
+                        "unknown experiment '" + name + "' (known: " + known_names() + ")", "data");
     experiments.push_back(it->second(name, data, range));
     s.datasets += (s.datasets.empty() ? "" : ",") + name;
   }
   // Parameters: the [prior] lines if given (Utau4_sq optional), else the defaults.
   if (user_priors.empty()) {
-    for (const auto& n : parameter_slots) s.priors.push_back(default_prior(n));
+    for (const auto& n : parameter_slots)
+      s.priors.push_back(default_prior(n));
   } else {
     s.priors = user_priors;
     for (const auto& p : s.priors)
-      if (std::find(parameter_slots.begin(), parameter_slots.end(), p.name) == parameter_slots.end())
-        throw std::invalid_argument("[prior] parameter '" + p.name + "' is not a parameter of sterile3p1 "
+      if (std::find(parameter_slots.begin(), parameter_slots.end(), p.name) ==
+          parameter_slots.end())
+        throw std::invalid_argument("[prior] parameter '" + p.name +
+                                    "' is not a parameter of sterile3p1 "
                                     "(dm2_41, Ue4_sq, Umu4_sq, Utau4_sq)");
     for (const char* required : {"dm2_41", "Ue4_sq", "Umu4_sq"})
-      if (std::none_of(s.priors.begin(), s.priors.end(), [&](const PriorSpec& p) { return p.name == required; }))
-        throw std::invalid_argument(std::string("[prior] must give ") + required + " for sterile3p1");
+      if (std::none_of(s.priors.begin(), s.priors.end(),
+                       [&](const PriorSpec& p) { return p.name == required; }))
+        throw std::invalid_argument(std::string("[prior] must give ") + required +
+                                    " for sterile3p1");
   }
   std::vector<std::string> order;
-  for (const auto& p : s.priors) order.push_back(p.name);
+  for (const auto& p : s.priors)
+    order.push_back(p.name);
   s.likelihood = std::make_unique<Sterile3p1Likelihood>(order, std::move(experiments));
   return s;
 }

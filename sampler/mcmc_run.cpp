@@ -199,14 +199,10 @@ public:
   /// Replaces everything by what the run file holds from draw `from` on (a resumed run).
   void load(const McmcRunFile& file, std::size_t from) {
     const std::size_t nc = draws_.size(), m = columns_.size();
-    for (auto& d : draws_)
-      d.clear();
-    std::vector<std::vector<std::vector<double>>> per_column;
-    for (std::size_t k : columns_)
-      per_column.push_back(file.read_variable(k, from));
-    const std::size_t n = per_column.empty() ? 0 : per_column[0][0].size();
+    const auto per_column = file.read_variables(columns_, from); // [column][chain][draw]
+    const std::size_t n = per_column.empty() || per_column[0].empty() ? 0 : per_column[0][0].size();
     for (std::size_t c = 0; c < nc; ++c) {
-      draws_[c].resize(n * m);
+      draws_[c].assign(n * m, 0.0);
       for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < m; ++j)
           draws_[c][i * m + j] = per_column[j][c][i];
@@ -288,17 +284,31 @@ void record(const Problem& problem, const ChainSet& chains, McmcDraws& draws,
 struct LoopState {
   std::uint64_t committed_draws = 0;
   std::uint64_t next_check = first_check;
+  /// The stop rule fired: a run that converged and was then interrupted while finalizing must
+  /// not sample on after a resume.
+  bool converged = false;
   void save(StateFile& f) const {
-    const std::uint64_t h[3] = {1, committed_draws, next_check};
+    const std::uint64_t h[4] = {2, committed_draws, next_check, converged ? 1u : 0u};
     f.put("mcmc_run/header", std::span<const std::uint64_t>(h));
   }
   static LoopState load(const StateFile& f) {
     const auto& h = f.uint64s("mcmc_run/header");
-    if (h.size() != 3 || h[0] != 1)
-      throw std::runtime_error("checkpoint entry 'mcmc_run/header' is not version 1");
-    return {h[1], h[2]};
+    if (h.size() != 4 || h[0] != 2)
+      throw std::runtime_error("checkpoint entry 'mcmc_run/header' is not version 2");
+    return {h[1], h[2], h[3] != 0};
   }
 };
+
+/// The reopened file must be this run's: same chains, variables and rungs.
+void check_reopened(const McmcRunFile& file, const McmcFileLayout& expected,
+                    const std::string& path) {
+  const McmcFileLayout& got = file.layout();
+  if (got.nchains != expected.nchains || got.variables.size() != expected.variables.size() ||
+      got.nrungs != expected.nrungs || got.burn_draws != expected.burn_draws)
+    throw ResumeRefused("resume refused: " + path + " holds another run (" +
+                        std::to_string(got.nchains) + " chains, " +
+                        std::to_string(got.variables.size()) + " variables) than its checkpoint");
+}
 
 } // namespace
 
@@ -377,6 +387,7 @@ McmcOutcome run_mcmc(const Problem& problem, const McmcRunOptions& o, const RunS
     loop = LoopState::load(state);
     if (comm.is_root()) {
       file = McmcRunFile::reopen(settings.output, loop.committed_draws);
+      check_reopened(*file, file_layout(settings, *chains, o), settings.output);
       store.emplace(chains->nchains(), sampled_columns(problem));
       store->load(*file, burn_draws);
     }
@@ -435,8 +446,8 @@ McmcOutcome run_mcmc(const Problem& problem, const McmcRunOptions& o, const RunS
 
   auto last_checkpoint = std::chrono::steady_clock::now();
   Verdict verdict;
-  std::string stop_reason = "max_steps";
-  while (chains->steps() < o.burn + o.max_steps) {
+  std::string stop_reason = loop.converged ? "converged" : "max_steps";
+  while (!loop.converged && chains->steps() < o.burn + o.max_steps) {
     chains->step();
     const std::uint64_t t = chains->steps();
     if (t % o.thin == 0) {
@@ -462,6 +473,7 @@ McmcOutcome run_mcmc(const Problem& problem, const McmcRunOptions& o, const RunS
         loop.next_check = next_check_after(post);
         if (v[0] != 0.0) {
           stop_reason = "converged";
+          loop.converged = true;
           break;
         }
       }

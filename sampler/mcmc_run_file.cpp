@@ -353,17 +353,21 @@ const McmcFileLayout& McmcRunFile::layout() const {
   return Impl::live(impl_).layout;
 }
 
-std::vector<std::vector<double>> McmcRunFile::read_variable(std::size_t v, std::size_t from) const {
+std::vector<std::vector<std::vector<double>>>
+McmcRunFile::read_variables(const std::vector<std::size_t>& vs, std::size_t from) const {
   const Impl& m = Impl::live(impl_);
   const std::size_t nc = m.layout.nchains, nv = m.layout.variables.size();
-  if (v >= nv) throw std::invalid_argument("read_variable: no variable " + std::to_string(v));
+  for (std::size_t v : vs)
+    if (v >= nv) throw std::invalid_argument("read_variables: no variable " + std::to_string(v));
   const std::vector<double> block =
       read_block(m.find("samples").dataset, nc, from, m.draws, nv, m.path, member("samples"));
   const std::size_t n = m.draws > from ? m.draws - from : 0;
-  std::vector<std::vector<double>> out(nc, std::vector<double>(n));
-  for (std::size_t c = 0; c < nc; ++c)
-    for (std::size_t i = 0; i < n; ++i)
-      out[c][i] = block[(c * n + i) * nv + v];
+  std::vector<std::vector<std::vector<double>>> out(
+      vs.size(), std::vector<std::vector<double>>(nc, std::vector<double>(n)));
+  for (std::size_t k = 0; k < vs.size(); ++k)
+    for (std::size_t c = 0; c < nc; ++c)
+      for (std::size_t i = 0; i < n; ++i)
+        out[k][c][i] = block[(c * n + i) * nv + vs[k]];
   return out;
 }
 

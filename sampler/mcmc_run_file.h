@@ -12,7 +12,7 @@
 //   /mcmc/rung_log_likelihood float64 [chain, draw, rung]          (parallel tempering: ln L of
 //                             every rung of the ladder; chain = ladder)
 //
-// Every step of every chain is recorded (burn-in included: /mcmc attribute burn_draws says how
+// Every thin-th step of every chain is recorded (burn-in included: /mcmc attribute burn_draws says how
 // many leading draws are burn-in). Parameter metadata is in attributes of /mcmc/samples:
 // names, latex, units, prior (one entry per line) and is_derived ("0"/"1" per line). As for
 // nested runs, the file is SWMR while running and finalize() writes /posterior (post-burn-in
@@ -73,8 +73,9 @@ public:
   void flush();
   std::size_t draws() const;
   const McmcFileLayout& layout() const;
-  /// Draws [from, draws()) of variable v: result[chain][draw].
-  std::vector<std::vector<double>> read_variable(std::size_t v, std::size_t from) const;
+  /// Draws [from, draws()) of the variables `vs` (one read of the block): result[k][chain][draw].
+  std::vector<std::vector<std::vector<double>>> read_variables(const std::vector<std::size_t>& vs,
+                                                               std::size_t from) const;
   /// Draws [from, draws()) of ln L of every rung: result[rung][chain][draw] (tempered runs).
   std::vector<std::vector<std::vector<double>>> read_rung_logl(std::size_t from) const;
   /// Writes /posterior (post-burn-in draws), /sample_stats, /log_likelihood, the diagnostics

@@ -41,10 +41,16 @@ std::string checkpoint_path(const std::string& output) {
 StartMode decide_start(const RunSettings& settings, const Communicator& comm) {
   std::vector<double> decision{0.0};
   if (comm.is_root() && settings.resume) {
-    if (std::filesystem::exists(checkpoint_path(settings.output)))
-      decision[0] = static_cast<double>(StartMode::from_checkpoint);
-    else if (file_status_complete(settings.output))
+    const std::string ckpt = checkpoint_path(settings.output);
+    // A finished file wins: a checkpoint beside it is left from a crash between the final rename
+    // and the checkpoint's removal, and resuming from it would re-open a finished file.
+    if (file_status_complete(settings.output)) {
       decision[0] = static_cast<double>(StartMode::complete);
+      std::error_code ignored;
+      std::filesystem::remove(ckpt, ignored);
+    } else if (std::filesystem::exists(ckpt)) {
+      decision[0] = static_cast<double>(StartMode::from_checkpoint);
+    }
   }
   comm.broadcast(decision);
   return static_cast<StartMode>(static_cast<int>(decision[0]));

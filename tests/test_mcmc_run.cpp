@@ -281,3 +281,27 @@ TEST(McmcRun, CompareShowsNestedAndTemperedEvidenceAndFlagsDisagreement) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(McmcRun, AFinishedFileWinsOverAStaleCheckpoint) {
+  // A crash between finalize's rename and the checkpoint's removal leaves both: --resume must
+  // report the finished run (and drop the checkpoint), not re-open the finished file.
+  const auto dir = scratch_dir("mcmc_stale_ckpt");
+  const auto ini = mcmc_config(dir, "algorithm = ensemble\nburn = 100\nmax_steps = 300\n", "name = gauss\nndim = 3\nsleep_ms = 0.05\n");
+  const pid_t pid = spawn("run " + ini.string() + " --quiet", dir / "log.txt");
+  wait_for_file(dir / "run.h5.ckpt");
+  kill(pid, SIGTERM);
+  ASSERT_EQ(wait_exit(pid), 3) << read_file(dir / "log.txt");
+  std::filesystem::copy_file(dir / "run.h5.ckpt", dir / "stale.ckpt");
+  ASSERT_EQ(run_nubayes("run " + ini.string() + " --resume --quiet").exit_code, 0);
+  const std::string steps_before = attribute(dir / "run.h5", "steps");
+  std::filesystem::copy_file(dir / "stale.ckpt", dir / "run.h5.ckpt");
+  const CommandResult again = run_nubayes("run " + ini.string() + " --resume --quiet");
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("already complete"), std::string::npos) << again.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "run.h5.ckpt"));
+  EXPECT_EQ(attribute(dir / "run.h5", "steps"), steps_before);
+}
+
+} // namespace
