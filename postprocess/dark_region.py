@@ -55,7 +55,7 @@ def published_overlay(version):
             x = np.geomspace(max(lo[0, 0], hi[0, 0]), min(lo[-1, 0], hi[-1, 0]), 200)
             ylo = np.exp(np.interp(np.log(x), np.log(lo[:, 0]), np.log(lo[:, 1])))
             yhi = np.exp(np.interp(np.log(x), np.log(hi[:, 0]), np.log(hi[:, 1])))
-            shade = str(0.55 + 0.12 * k)
+            shade = str(0.78 - 0.12 * k)  # the inner (lower-sigma) bands darker
             ax.fill_between(x, ylo, yhi, color=shade, alpha=0.55, lw=0, zorder=0)
             handles.append(Patch(facecolor=shade, alpha=0.55, label="Bertuzzo et al. %s sigma (%s)" % (sigma, version)))
         return handles

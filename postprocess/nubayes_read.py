@@ -38,6 +38,18 @@ KNOWN_LATEX = {
     "sin2_2theta_mumu": r"$\sin^2 2\theta_{\mu\mu}$",
     "sin2_2theta_14": r"$\sin^2 2\theta_{14}$",
     "sin2_2theta_24": r"$\sin^2 2\theta_{24}$",
+    # dark sector (models/DARK_SECTOR.md)
+    "m_N": r"$m_N\ [\mathrm{GeV}]$",
+    "m_ZD": r"$m_{Z_D}\ [\mathrm{GeV}]$",
+    "alpha_D": r"$\alpha_D$",
+    "alpha_eps2": r"$\alpha\epsilon^2$",
+    "m4": r"$m_4\ [\mathrm{GeV}]$",
+    "m_Zprime": r"$m_{Z'}\ [\mathrm{GeV}]$",
+    "chi_sq": r"$\chi^2$",
+    "alpha_prime": r"$\alpha'$",
+    "ctau_N_m": r"$c\tau_N\ [\mathrm{m}]$",
+    "ctau_ZD_m": r"$c\tau_{Z_D}\ [\mathrm{m}]$",
+    "ctau_nu4_m": r"$c\tau_{\nu_4}\ [\mathrm{m}]$",
 }
 
 

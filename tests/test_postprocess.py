@@ -194,7 +194,8 @@ class PostprocessTest(unittest.TestCase):
         self.assert_png(out)
 
     def test_help(self):
-        for s in ("corner.py", "evidence_bars.py", "sterile_region.py", "nubayes_read.py", "trace.py", "spectrum.py"):
+        for s in ("corner.py", "evidence_bars.py", "sterile_region.py", "nubayes_read.py", "trace.py", "spectrum.py",
+                  "dark_region.py"):
             p = self.script(s, "--help")
             self.assert_ok(p)
             self.assertIn("usage", p.stdout)
@@ -326,6 +327,31 @@ class PostprocessTest(unittest.TestCase):
         subprocess.run([exe, "run", gi, "--quiet"], check=True, stdout=subprocess.PIPE, timeout=60)
         self.assert_bad_input(self.script("spectrum.py", g, "--out", out, "--nubayes", exe),
                               "defines no observables")
+
+    def test_real_dark_run(self):
+        exe = self.nubayes()
+        ini = os.path.join(self.tmp, "dark.ini")
+        h5 = os.path.join(self.tmp, "dark.h5")
+        with open(ini, "w") as fh:
+            fh.write("[run]\noutput = %s\nseed = 2\n[sampler]\nnlive = 40\n[model]\nname = dark-zd\n"
+                     "template_grid = small\ntemplate_cache = %s\n[data]\n"
+                     "experiments = miniboone-combined-2018, miniboone-angle-2020\n[prior]\n"
+                     "m_N = log-uniform 0.1 0.6\nm_ZD = log-uniform 0.01 0.2\nUmu4_sq = log-uniform 1e-9 1e-5\n"
+                     "alpha_D = fixed 0.25\nalpha_eps2 = log-uniform 1e-11 1e-7\n"
+                     % (h5, os.path.join(self.tmp, "dark-cache.h5")))
+        p = subprocess.run([exe, "run", ini, "--quiet"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, universal_newlines=True, timeout=300, cwd=self.tmp)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        out = os.path.join(self.tmp, "dark_region.png")
+        self.assert_ok(self.script("dark_region.py", h5, "--out", out))
+        self.assert_png(out)
+        # energy spectra of both modes and the cos theta distribution: three panels
+        out = os.path.join(self.tmp, "dark_spectrum.png")
+        p = self.script("spectrum.py", h5, "--out", out, "--draws", "20", "--nubayes", exe)
+        self.assert_ok(p)
+        self.assertIn("miniboone-angle-2020 nu", p.stdout)
+        self.assert_png(out)
+        self.assert_bad_input(self.script("dark_region.py", self.run1, "--out", out), "unknown parameter 'm_N'")
 
     def test_real_run(self):
         exe = self.nubayes()
