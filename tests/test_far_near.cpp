@@ -7,6 +7,8 @@
 #include "sterile3p1.h"
 #include "sterile_likelihood.h"
 
+#include "nue_scan.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -20,6 +22,7 @@
 #include <vector>
 
 using namespace nubayes;
+using namespace nubayes::testing;
 namespace fs = std::filesystem;
 
 namespace {
@@ -31,11 +34,6 @@ far_near::Config config(far_near::Setup setup, double sin2_2theta13 = 0.0856) {
   c.options.inputs = kInputs;
   c.options.three.sin2_2theta13 = sin2_2theta13;
   return c;
-}
-
-/// 3+1 parameters with the given sin²2θee = 4|Ue4|²(1 − |Ue4|²).
-sterile3p1::Params params(double sin2_2theta, double dm2) {
-  return {dm2, 0.5 * (1 - std::sqrt(1 - sin2_2theta)), 0, 0};
 }
 
 const sterile3p1::Params kNoSterile = params(0, 1);
@@ -55,24 +53,10 @@ std::pair<double, double> theta13_fit(const far_near::Setup& setup) {
   return {at, best};
 }
 
-struct BestFit {
-  double chi2 = INFINITY, sin2_2theta = 0, dm2 = 0;
-};
-
 /// Grid scan: sin²2θ in [0, 0.3] by 0.005, Δm² log-spaced over [lo, hi] (120 points).
-BestFit scan(const far_near::Ratios& r, double lo, double hi) {
-  BestFit best;
-  for (int i = 0; i < 120; ++i) {
-    const double dm2 = lo * std::pow(hi / lo, i / 119.0);
-    for (int j = 0; j <= 60; ++j) {
-      const double s = 0.005 * j;
-      const double c = r.chi2(params(s, dm2));
-      if (c < best.chi2) best = {c, s, dm2};
-    }
-  }
-  std::cout << r.setup().name << ": best chi2 " << best.chi2 << " at sin2_2theta "
-            << best.sin2_2theta << ", dm2 " << best.dm2 << " eV2\n";
-  return best;
+BestFit scan_ratios(const far_near::Ratios& r, double lo, double hi) {
+  return scan([&](const sterile3p1::Params& p) { return r.chi2(p); }, {lo, hi / lo, 120, 0.005, 60},
+              r.setup().name);
 }
 
 } // namespace
@@ -112,10 +96,10 @@ TEST(FarNear, ThreeNeutrinoChi2) {
 TEST(FarNear, SterileBestFitsShowNoSignificantPreference) {
   // None of the far/near ratios prefers oscillations significantly (Δχ² < 4 for 2 parameters).
   const far_near::Ratios dayabay(config(far_near::dayabay_setup()));
-  const BestFit d = scan(dayabay, 1e-3, 1.0);
+  const BestFit d = scan_ratios(dayabay, 1e-3, 1.0);
   EXPECT_GT(d.chi2, 44.69 - 4);
   const far_near::Ratios bugey(config(far_near::bugey3_setup()));
-  const BestFit b = scan(bugey, 0.1, 20);
+  const BestFit b = scan_ratios(bugey, 0.1, 20);
   EXPECT_GT(b.chi2, 12.63 - 4);
   // Daya Bay constrains sin²2θ14 below ~0.01 near Δm² = 0.003 eV², where the sterile
   // oscillation beats against θ13 (Δχ² > 9 at sin²2θ = 0.05).

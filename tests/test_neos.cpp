@@ -1,10 +1,12 @@
 // NEOS / Daya Bay ratio: the χ² of the transcribed data (physics notes §9.4), the best fit of a
 // grid scan against the published one (§10.2), the Daya Bay factor (its table against the exact
 // average, its large-Δm² limit), the input checks and the [data] options.
-#include "model_options.h"
 #include "inputs_copy.h"
+#include "model_options.h"
 #include "neos.h"
 #include "sterile3p1.h"
+
+#include "nue_scan.h"
 
 #include <gtest/gtest.h>
 
@@ -21,6 +23,7 @@
 #include <vector>
 
 using namespace nubayes;
+using namespace nubayes::testing;
 namespace fs = std::filesystem;
 
 namespace {
@@ -32,31 +35,8 @@ const neos::Ratio& loaded() {
   return ratio;
 }
 
-/// 3+1 parameters with the given sin²2θee = 4|Ue4|²(1 − |Ue4|²).
-sterile3p1::Params params(double sin2_2theta, double dm2) {
-  return {dm2, 0.5 * (1 - std::sqrt(1 - sin2_2theta)), 0, 0};
-}
-
-struct BestFit {
-  double chi2 = INFINITY, sin2_2theta = 0, dm2 = 0;
-};
-
 /// Grid scan: sin²2θ in [0, 0.2] by 0.0025, Δm² log-spaced over [0.2, 10] eV² (400 points).
-BestFit scan(const std::function<double(const sterile3p1::Params&)>& chi2,
-             const std::string& label) {
-  BestFit best;
-  for (int i = 0; i < 400; ++i) {
-    const double dm2 = 0.2 * std::pow(50.0, i / 399.0);
-    for (int j = 0; j <= 80; ++j) {
-      const double s = 0.0025 * j;
-      const double c = chi2(params(s, dm2));
-      if (c < best.chi2) best = {c, s, dm2};
-    }
-  }
-  std::cout << label << ": best chi2 " << best.chi2 << " at sin2_2theta " << best.sin2_2theta
-            << ", dm2 " << best.dm2 << " eV2\n";
-  return best;
-}
+const ScanGrid kGrid{0.2, 50.0, 400, 0.0025, 80};
 
 } // namespace
 
@@ -79,7 +59,8 @@ TEST(Neos, NoOscillationChi2OfTheTranscription) {
 TEST(Neos, BestFitOfAGridScanIsNearThePublishedOne) {
   // Paper: sin²2θ = 0.05, Δm² = 1.73 eV². Ours: 56.12 at (0.0525, 1.70 eV²), Δχ² = 7.9 below no
   // oscillation; the χ² valley is narrow in Δm² (58.03 at the published point itself).
-  const BestFit best = scan([](const sterile3p1::Params& p) { return loaded().chi2(p); }, "neos");
+  const BestFit best =
+      scan([](const sterile3p1::Params& p) { return loaded().chi2(p); }, kGrid, "neos");
   EXPECT_NEAR(best.chi2, 56.12, 0.02);
   EXPECT_NEAR(best.sin2_2theta, 0.0525, 0.0051);
   EXPECT_NEAR(best.dm2, 1.70, 0.03);
@@ -93,7 +74,7 @@ TEST(Neos, ResolutionSetsTheFittedAmplitude) {
   const neos::Options sharp{.inputs = kInputs, .resolution_constant = 0};
   const neos::Ratio ratio(sharp);
   const BestFit best =
-      scan([&](const sterile3p1::Params& p) { return ratio.chi2(p); }, "neos, 5%/sqrt(E)");
+      scan([&](const sterile3p1::Params& p) { return ratio.chi2(p); }, kGrid, "neos, 5%/sqrt(E)");
   EXPECT_NEAR(best.chi2, 54.63, 0.02);
   EXPECT_NEAR(best.sin2_2theta, 0.035, 0.0051);
   EXPECT_NEAR(best.dm2, 1.68, 0.03);

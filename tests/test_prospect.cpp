@@ -6,6 +6,8 @@
 #include "prospect.h"
 #include "sterile3p1.h"
 
+#include "nue_scan.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -18,6 +20,7 @@
 #include <vector>
 
 using namespace nubayes;
+using namespace nubayes::testing;
 namespace fs = std::filesystem;
 
 namespace {
@@ -29,31 +32,8 @@ const prospect::Relative& loaded() {
   return r;
 }
 
-/// 3+1 parameters with the given sin²2θee = 4|Ue4|²(1 − |Ue4|²).
-sterile3p1::Params params(double sin2_2theta, double dm2) {
-  return {dm2, 0.5 * (1 - std::sqrt(1 - sin2_2theta)), 0, 0};
-}
-
-struct BestFit {
-  double chi2 = INFINITY, sin2_2theta = 0, dm2 = 0;
-};
-
 /// Grid scan: sin²2θ in [0, 0.4] by 0.005, Δm² log-spaced over [0.1, 20] eV² (160 points).
-BestFit scan(const std::function<double(const sterile3p1::Params&)>& chi2,
-             const std::string& label) {
-  BestFit best;
-  for (int i = 0; i < 160; ++i) {
-    const double dm2 = 0.1 * std::pow(200.0, i / 159.0);
-    for (int j = 0; j <= 80; ++j) {
-      const double s = 0.005 * j;
-      const double c = chi2(params(s, dm2));
-      if (c < best.chi2) best = {c, s, dm2};
-    }
-  }
-  std::cout << label << ": best chi2 " << best.chi2 << " at sin2_2theta " << best.sin2_2theta
-            << ", dm2 " << best.dm2 << " eV2\n";
-  return best;
-}
+const ScanGrid kGrid{0.1, 200.0, 160, 0.005, 80};
 
 } // namespace
 
@@ -107,7 +87,7 @@ TEST(Prospect, NoOscillationChi2AndBestFit) {
   // Δχ² = 4.4 — no significant preference, as published.
   EXPECT_NEAR(loaded().chi2(params(0, 1)), 122.97, 0.01);
   const BestFit best =
-      scan([](const sterile3p1::Params& p) { return loaded().chi2(p); }, "prospect");
+      scan([](const sterile3p1::Params& p) { return loaded().chi2(p); }, kGrid, "prospect");
   EXPECT_NEAR(best.chi2, 118.64, 0.02);
   EXPECT_NEAR(best.sin2_2theta, 0.11, 0.011);
   EXPECT_NEAR(best.dm2, 1.78, 0.1);
