@@ -8,6 +8,8 @@
 #include "model_options.h"
 #include "sterile3p1.h"
 
+#include "option_errors.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -19,6 +21,7 @@
 #include <string>
 
 using namespace nubayes;
+using namespace nubayes::testing;
 namespace fs = std::filesystem;
 
 namespace {
@@ -243,15 +246,8 @@ namespace {
 
 void expect_option_error(const std::map<std::string, std::string>& keys, const std::string& key,
                          const std::string& needle) {
-  try {
-    make_icecube_experiment(ModelOptions(keys, "data"));
-    ADD_FAILURE() << "no exception for " << key;
-  } catch (const OptionError& e) {
-    EXPECT_EQ(e.key(), key);
-    EXPECT_EQ(e.section(), "data");
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-    EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << e.what();
-  }
+  expect_data_option_error([](const ModelOptions& o) { return make_icecube_experiment(o); }, keys,
+                           key, needle);
 }
 
 } // namespace

@@ -8,6 +8,8 @@
 
 #include "nue_scan.h"
 
+#include "option_errors.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -201,14 +203,8 @@ namespace {
 
 void expect_option_error(const std::map<std::string, std::string>& keys, const std::string& key,
                          const std::string& needle) {
-  try {
-    make_neos_experiment(ModelOptions(keys, "data"));
-    ADD_FAILURE() << "no exception for " << key;
-  } catch (const OptionError& e) {
-    EXPECT_EQ(e.key(), key);
-    EXPECT_EQ(e.section(), "data");
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
+  expect_data_option_error([](const ModelOptions& o) { return make_neos_experiment(o); }, keys, key,
+                           needle);
 }
 
 } // namespace
