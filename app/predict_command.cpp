@@ -11,6 +11,7 @@
 #include "evidence.h"
 #include "exit_codes.h"
 #include "h5_handles.h"
+#include "run_file_format.h"
 #include "stored_run.h"
 
 #include <algorithm>
@@ -26,16 +27,10 @@ namespace {
 
 using h5::check;
 
-void write_vector(hid_t group, const std::string& name, const std::vector<double>& values,
-                  std::vector<hsize_t> dims, const std::string& path) {
-  h5::Dataspace space(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
-                            path, "writing " + name));
-  h5::Dataset ds(check(
-      H5Dcreate2(group, name.c_str(), H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-      path, "writing " + name));
-  if (!values.empty())
-    check(H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), path,
-          "writing " + name);
+void write_vector(hid_t group, const std::string& name, const std::vector<double>& values, std::vector<hsize_t> dims,
+                  const std::string& path) {
+  h5::Dataset ds = run_format::create_dataset(group, name, H5T_IEEE_F64LE, std::move(dims), -1, path);
+  run_format::write_all(ds, H5T_NATIVE_DOUBLE, values.data(), values.size(), path, "writing " + name);
 }
 
 struct Predictions {
