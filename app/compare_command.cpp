@@ -29,17 +29,13 @@ struct RunRow {
 
 RunRow load_row(const std::string& path) {
   const RunFileContents c = read_run_file(path);
-  const auto text = [&](const char* k) {
-    const auto it = c.string_attributes.find(k);
-    return it == c.string_attributes.end() ? std::string() : it->second;
-  };
-  if (text("status") != "complete")
-    throw std::runtime_error(path + ": run is not complete (status '" + text("status") + "'); resume it first");
+  if (!c.complete())
+    throw std::runtime_error(path + ": run is not complete (status '" + c.text("status") + "'); resume it first");
   RunRow r;
   r.path = path;
-  r.model = text("model");
-  r.datasets = text("datasets");
-  r.method = text("logz_method");
+  r.model = c.text("model");
+  r.datasets = c.text("datasets");
+  r.method = c.text("logz_method");
   for (const auto& v : c.variables)
     if (!v.is_derived) r.parameter_space += v.name + " = " + v.prior + "\n";
   r.logz = c.number_attributes.at("logz");

@@ -152,11 +152,9 @@ int command_export(const std::vector<std::string>& args) {
   const std::string run = vm["run"].as<std::string>();
   try {
     const RunFileContents c = read_run_file(run);
-    const auto status = c.string_attributes.find("status");
     // The weights of an unfinished run miss the final live points: refuse rather than mislead.
-    if (status == c.string_attributes.end() || status->second != "complete")
-      throw std::runtime_error(run + ": run is not complete (status '" +
-                               (status == c.string_attributes.end() ? std::string() : status->second) + "'); resume it first");
+    if (!c.complete())
+      throw std::runtime_error(run + ": run is not complete (status '" + c.text("status") + "'); resume it first");
     if (c.rows == 0) throw std::runtime_error(run + ": run has no samples");
     if (vm.count("getdist")) {
       const auto& prefix = vm["getdist"].as<std::string>();

@@ -12,16 +12,6 @@ namespace nubayes {
 
 namespace {
 
-double number(const RunFileContents& r, const std::string& key) {
-  const auto it = r.number_attributes.find(key);
-  return it == r.number_attributes.end() ? std::nan("") : it->second;
-}
-
-std::string text(const RunFileContents& r, const std::string& key) {
-  const auto it = r.string_attributes.find(key);
-  return it == r.string_attributes.end() ? "" : it->second;
-}
-
 struct Row {
   std::string name;
   ChainDiagnostics d{};
@@ -51,17 +41,17 @@ void print_mcmc_status(const RunFileContents& r, std::ostream& out,
   const std::size_t post = r.mcmc_draws > r.mcmc_burn ? r.mcmc_draws - r.mcmc_burn : 0;
   out << "mcmc:         " << r.mcmc_algorithm << ", " << r.mcmc_chains << " chains, "
       << r.mcmc_draws << " draws each (" << r.mcmc_burn << " burn-in, " << post << " kept)\n";
-  if (text(r, "status") != "complete") {
+  if (r.text("status") != "complete") {
     out << "              (incomplete; resume with 'nubayes run CONFIG --resume')\n";
     return;
   }
-  out << std::setprecision(0) << "likelihood:   " << number(r, "nlike") << " calls, "
-      << number(r, "steps") << " steps, acceptance " << std::setprecision(1)
-      << 100 * number(r, "acceptance") << "%, stopped: " << text(r, "stop_reason") << "\n";
-  if (text(r, "logz_method") == "thermodynamic_integration") {
-    out << std::setprecision(4) << "ln Z:         " << number(r, "logz") << " +- "
-        << number(r, "logz_err") << " (thermodynamic integration); stepping stones "
-        << number(r, "logz_ss") << " +- " << number(r, "logz_ss_err");
+  out << std::setprecision(0) << "likelihood:   " << r.number("nlike") << " calls, "
+      << r.number("steps") << " steps, acceptance " << std::setprecision(1)
+      << 100 * r.number("acceptance") << "%, stopped: " << r.text("stop_reason") << "\n";
+  if (r.text("logz_method") == "thermodynamic_integration") {
+    out << std::setprecision(4) << "ln Z:         " << r.number("logz") << " +- "
+        << r.number("logz_err") << " (thermodynamic integration); stepping stones "
+        << r.number("logz_ss") << " +- " << r.number("logz_ss_err");
     if (analytic_logz) out << "   (analytic " << *analytic_logz << ")";
     out << "\n";
   }
@@ -69,8 +59,8 @@ void print_mcmc_status(const RunFileContents& r, std::ostream& out,
 
 void print_mcmc_diagnostics(const RunFileContents& r, std::ostream& out) {
   const std::vector<Row> rows = diagnostics(r);
-  const double rhat_target = std::isnan(number(r, "rhat_target")) ? 1.01 : number(r, "rhat_target");
-  const double ess_target = std::isnan(number(r, "ess_target")) ? 400 : number(r, "ess_target");
+  const double rhat_target = std::isnan(r.number("rhat_target")) ? 1.01 : r.number("rhat_target");
+  const double ess_target = std::isnan(r.number("ess_target")) ? 400 : r.number("ess_target");
   std::vector<ChainDiagnostics> all;
   if (!rows.empty()) {
     out << "\n"
@@ -86,7 +76,7 @@ void print_mcmc_diagnostics(const RunFileContents& r, std::ostream& out) {
       all.push_back(row.d);
     }
   }
-  const bool complete = text(r, "status") == "complete";
+  const bool complete = r.text("status") == "complete";
   const bool ok = converged(all, rhat_target, ess_target);
   if (complete && ok) return;
   out << std::fixed << "\n!!! WARNING: "

@@ -152,16 +152,12 @@ double to_cube(const PriorSpec& s, double theta) {
 /// exact maximum by about the last contour spacing, which would bias chi2_PG).
 PgRun load_run(const std::string& path, bool polish) {
   const RunFileContents c = read_run_file(path);
-  const auto text = [&](const char* key) {
-    const auto it = c.string_attributes.find(key);
-    return it == c.string_attributes.end() ? std::string() : it->second;
-  };
-  if (text("status") != "complete")
-    throw Refusal(path + ": run is not complete (status '" + text("status") + "'); resume it first");
+  if (!c.complete())
+    throw Refusal(path + ": run is not complete (status '" + c.text("status") + "'); resume it first");
   PgRun r;
   r.path = path;
-  r.model = text("model");
-  r.datasets_text = text("datasets");
+  r.model = c.text("model");
+  r.datasets_text = c.text("datasets");
   r.datasets = split_datasets(r.datasets_text);
   std::vector<std::string> params;
   for (const auto& v : c.variables) {

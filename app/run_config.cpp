@@ -110,8 +110,7 @@ void check_mcmc_against_problem(const Config& config, const RunConfig& rc) {
   } catch (const std::exception& e) {
     config.fail("sampler", "init", e.what());
   }
-  const auto status = run.string_attributes.find("status");
-  if (status == run.string_attributes.end() || status->second != "complete")
+  if (!run.complete())
     config.fail("sampler", "init", m.init + " is not a finished run (resume it first)");
   for (const auto& p : rc.problem.priors)
     if (!run.columns.count(p.name)) config.fail("sampler", "init", m.init + " has no parameter '" + p.name + "'");

@@ -13,16 +13,6 @@ namespace nubayes {
 
 namespace {
 
-std::string attr_text(const RunFileContents& r, const std::string& key) {
-  const auto it = r.string_attributes.find(key);
-  return it == r.string_attributes.end() ? "" : it->second;
-}
-
-double attr_number(const RunFileContents& r, const std::string& key) {
-  const auto it = r.number_attributes.find(key);
-  return it == r.number_attributes.end() ? std::nan("") : it->second;
-}
-
 /// Posterior weights of the /nested_sampling rows, normalised to sum 1.
 std::vector<double> posterior_weights(const RunFileContents& r) {
   const auto it = r.columns.find("logwt");
@@ -89,22 +79,22 @@ void print_marginals(const RunFileContents& r, const std::vector<double>& w, std
 } // namespace
 
 void print_run_summary(const RunFileContents& r, std::ostream& out, std::optional<double> analytic_logz) {
-  const std::string status = attr_text(r, "status");
+  const std::string status = r.text("status");
   out << std::fixed;
-  out << "run:          model " << attr_text(r, "model") << ", sampler " << attr_text(r, "sampler")
-      << ", status " << status << ", seed " << static_cast<long long>(attr_number(r, "seed")) << ", "
-      << static_cast<long long>(attr_number(r, "mpi_size")) << " rank(s)\n";
+  out << "run:          model " << r.text("model") << ", sampler " << r.text("sampler")
+      << ", status " << status << ", seed " << static_cast<long long>(r.number("seed")) << ", "
+      << static_cast<long long>(r.number("mpi_size")) << " rank(s)\n";
   if (r.is_mcmc()) {
     print_mcmc_status(r, out, analytic_logz);
   } else if (status != "complete") {
     out << "              (incomplete: " << r.rows << " rows so far; resume with 'nubayes run CONFIG --resume')\n";
   } else {
-    out << std::setprecision(4) << "ln Z:         " << attr_number(r, "logz") << " +- " << attr_number(r, "logz_err");
+    out << std::setprecision(4) << "ln Z:         " << r.number("logz") << " +- " << r.number("logz_err");
     if (analytic_logz) out << "   (analytic " << *analytic_logz << ")";
-    out << "\ninformation:  H = " << attr_number(r, "information") << " nats\n";
-    out << std::setprecision(0) << "likelihood:   " << attr_number(r, "nlike") << " calls, "
-        << attr_number(r, "iterations") << " iterations, ESS " << attr_number(r, "ess") << "\n";
-    const double p = attr_number(r, "insertion_ks_pvalue"), pc = attr_number(r, "insertion_ks_pvalue_chunks");
+    out << "\ninformation:  H = " << r.number("information") << " nats\n";
+    out << std::setprecision(0) << "likelihood:   " << r.number("nlike") << " calls, "
+        << r.number("iterations") << " iterations, ESS " << r.number("ess") << "\n";
+    const double p = r.number("insertion_ks_pvalue"), pc = r.number("insertion_ks_pvalue_chunks");
     out << std::setprecision(3) << "insertion:    KS p-value " << p << " (all), " << pc << " (worst chunk, Bonferroni)";
     if (p < 0.01 || pc < 0.01) out << "  WARNING: constrained sampling looks biased";
     out << "\n";

@@ -5,15 +5,11 @@
 namespace nubayes {
 
 RunConfig stored_run_config(const RunFileContents& run, const std::string& path) {
-  const auto text = [&](const char* key) {
-    const auto it = run.string_attributes.find(key);
-    return it == run.string_attributes.end() ? std::string() : it->second;
-  };
-  if (text("status") != "complete")
-    throw std::runtime_error(path + ": run is not complete (status '" + text("status") +
+  if (!run.complete())
+    throw std::runtime_error(path + ": run is not complete (status '" + run.text("status") +
                              "'); resume it first");
   RunConfig rc =
-      resolve_run_config(Config::parse_text(text("config"), path + " (config attribute)"));
+      resolve_run_config(Config::parse_text(run.text("config"), path + " (config attribute)"));
   std::vector<std::string> params;
   for (const auto& v : run.variables)
     if (!v.is_derived) params.push_back(v.name);

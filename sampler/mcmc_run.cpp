@@ -327,8 +327,7 @@ const char* algorithm_name(McmcAlgorithm algorithm) {
 std::vector<double> starting_points_from_run(const std::string& path, const Problem& problem,
                                              std::size_t count, std::uint64_t seed) {
   const RunFileContents run = read_run_file(path);
-  const auto status = run.string_attributes.find("status");
-  if (status == run.string_attributes.end() || status->second != "complete")
+  if (!run.complete())
     throw std::runtime_error(path +
                              ": init run is not complete; finish it first (nubayes run --resume)");
   const auto names = problem.prior().names();

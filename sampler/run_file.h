@@ -6,6 +6,7 @@
 // never looks complete unless it is.
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <memory>
 #include <string>
@@ -111,6 +112,17 @@ struct RunFileContents {
   std::size_t mcmc_chains = 0, mcmc_draws = 0, mcmc_burn = 0;
   std::string mcmc_algorithm;
   bool is_mcmc() const { return mcmc_chains > 0; }
+  /// A string root attribute, or "" if the file has none of that name.
+  std::string text(const std::string& key) const {
+    const auto it = string_attributes.find(key);
+    return it == string_attributes.end() ? std::string() : it->second;
+  }
+  /// A numeric root attribute, or NaN if the file has none of that name.
+  double number(const std::string& key) const {
+    const auto it = number_attributes.find(key);
+    return it == number_attributes.end() ? std::numeric_limits<double>::quiet_NaN() : it->second;
+  }
+  bool complete() const { return text("status") == "complete"; }
 };
 /// Throws std::runtime_error with the path and the reason if the file is missing or not a run file.
 RunFileContents read_run_file(const std::string& path);

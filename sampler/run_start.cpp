@@ -24,9 +24,7 @@ std::string first_difference(const std::string& a, const std::string& b) {
 
 bool file_status_complete(const std::string& path) {
   try {
-    const RunFileContents c = read_run_file(path);
-    const auto it = c.string_attributes.find("status");
-    return it != c.string_attributes.end() && it->second == "complete";
+    return read_run_file(path).complete();
   } catch (const std::exception&) {
     return false;
   }
