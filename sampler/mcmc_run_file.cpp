@@ -81,11 +81,8 @@ std::vector<double> read_block(hid_t dataset, hsize_t nchains, hsize_t from, hsi
 
 /// Length of the draw axis (axis 1) of a dataset.
 hsize_t draw_length(hid_t dataset, const std::string& path, const std::string& name) {
-  h5::Dataspace space(check(H5Dget_space(dataset), path, "reading the shape of " + name));
-  hsize_t dims[H5S_MAX_RANK];
-  const int rank =
-      check(H5Sget_simple_extent_dims(space, dims, nullptr), path, "reading the shape of " + name);
-  if (rank < 2) throw not_run_file(path, name + " is not a [chain, draw] dataset");
+  const std::vector<hsize_t> dims = shape(dataset, path, name);
+  if (dims.size() < 2) throw not_run_file(path, name + " is not a [chain, draw] dataset");
   return dims[1];
 }
 

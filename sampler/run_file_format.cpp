@@ -77,12 +77,17 @@ void write_all(hid_t dataset, hid_t memtype, const void* data, std::size_t n,
 }
 
 /// Length of a 1-D dataset (first axis otherwise).
-hsize_t length(hid_t dataset, const std::string& path, const std::string& name) {
+std::vector<hsize_t> shape(hid_t dataset, const std::string& path, const std::string& name) {
   h5::Dataspace space(check(H5Dget_space(dataset), path, "reading the shape of " + name));
   hsize_t dims[H5S_MAX_RANK];
   const int rank =
       check(H5Sget_simple_extent_dims(space, dims, nullptr), path, "reading the shape of " + name);
-  return rank > 0 ? dims[0] : 1;
+  return {dims, dims + rank};
+}
+
+hsize_t length(hid_t dataset, const std::string& path, const std::string& name) {
+  const std::vector<hsize_t> dims = shape(dataset, path, name);
+  return dims.empty() ? 1 : dims[0];
 }
 
 /// The first `n` entries of a 1-D dataset, converted to double by HDF5 (int64 included).

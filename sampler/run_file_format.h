@@ -34,6 +34,8 @@ h5::Dataset open_dataset(hid_t file, const std::string& name, const std::string&
 /// Writes a whole dataset from memory of type `memtype`.
 void write_all(hid_t dataset, hid_t memtype, const void* data, std::size_t n,
                const std::string& path, const std::string& what);
+/// The extent of every axis of a dataset.
+std::vector<hsize_t> shape(hid_t dataset, const std::string& path, const std::string& name);
 /// Length of a 1-D dataset (first axis otherwise).
 hsize_t length(hid_t dataset, const std::string& path, const std::string& name);
 /// The first `n` entries of a 1-D dataset, converted to double by HDF5 (int64 included).
