@@ -3,6 +3,8 @@
 #include "cli_helpers.h"
 
 #include <gtest/gtest.h>
+#include <utility>
+#include <vector>
 
 using namespace nubayes::testing;
 
@@ -87,6 +89,26 @@ TEST(CliErrors, InfoOnAFileThatIsNotARun) {
   EXPECT_NE(r.exit_code, 0);
   EXPECT_EQ(line_count(r.output), 1) << r.output;
   EXPECT_NE(r.output.find("junk.h5"), std::string::npos) << r.output;
+}
+
+TEST(CliErrors, PredictRefusesBadArgumentsInOneLine) {
+  const auto dir = scratch_dir("predict_bad");
+  write_file(dir / "junk.h5", "this is not HDF5");
+  const std::string out = " --out " + (dir / "pred.h5").string();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"predict " + (dir / "junk.h5").string() + out, "junk.h5"},
+      {"predict " + (dir / "nope.h5").string() + out, "nope.h5"},
+      {"predict " + (dir / "junk.h5").string() + out + " --draws 0", "--draws must be at least 1"},
+      {"predict " + (dir / "junk.h5").string() + out + " --draws many", "draws"},
+  };
+  for (const auto& [args, needle] : cases) {
+    const CommandResult r = run_nubayes(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_EQ(line_count(r.output), 1) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find(needle), std::string::npos) << args << "\n" << r.output;
+    EXPECT_FALSE(std::filesystem::exists(dir / "pred.h5")) << args;
+  }
+  EXPECT_EQ(run_nubayes("predict " + (dir / "junk.h5").string()).exit_code, 2); // no --out: usage
 }
 
 TEST(CliErrors, EvalNeedsEveryParameter) {
