@@ -18,27 +18,7 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    const auto b = item.find_first_not_of(" \t");
-    const auto e = item.find_last_not_of(" \t");
-    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
-  }
-  return out;
-}
 
-/// Runs `build`; a data-file error becomes an OptionError on [data] experiments.
-template <class Build> auto data_file_step(const std::string& name, Build build) {
-  try {
-    return build();
-  } catch (const OptionError&) {
-    throw;
-  } catch (const std::runtime_error& e) {
-    throw OptionError("experiments", name + ": " + e.what(), "data");
-  }
-}
 
 std::vector<std::unique_ptr<darkfit::DarkExperiment>>
 make_experiments(const ModelOptions& data, const darkfit::ObservableLayout& layout,
@@ -71,7 +51,7 @@ make_experiments(const ModelOptions& data, const darkfit::ObservableLayout& layo
   for (const auto& name : names) {
     if (std::any_of(out.begin(), out.end(), [&](const auto& e) { return e->name() == name; }))
       throw OptionError("experiments", "experiment '" + name + "' is listed twice", "data");
-    auto experiment = data_file_step(name, [&] {
+    auto experiment = build_experiment(name, [&] {
       auto e = darkfit::make_energy_experiment(name, range, layout, inputs_dir());
       return e ? std::move(e)
                : darkfit::make_angle_experiment(name, statistic, layout, inputs_dir());
@@ -197,11 +177,11 @@ DarkSetup make_dark_problem(DarkModelKind kind, const ModelOptions& model, const
   darkfit::check_mass_priors(grid, grid_name, setup.priors, order);
 
   const darkfit::TemplateInputs inputs =
-      data_file_step("templates", [] { return darkfit::TemplateInputs(inputs_dir()); });
+      build_experiment("templates", [] { return darkfit::TemplateInputs(inputs_dir()); });
   auto experiments = make_experiments(data, inputs.layout, setup.datasets);
 
   const Communicator comm;
-  auto cached = data_file_step("templates", [&] {
+  auto cached = build_experiment("templates", [&] {
     return darkfit::load_or_build_templates(cache_text, grid, settings, inputs, comm);
   });
   if (comm.is_root() && (cached.rebuilt || !cached.note.empty())) {

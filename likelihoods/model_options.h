@@ -4,6 +4,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace nubayes {
 
@@ -44,5 +45,20 @@ private:
   std::string section_;
   mutable std::map<std::string, std::string> resolved_;
 };
+
+/// The items of a comma-separated value, blanks around them trimmed, empty items dropped.
+std::vector<std::string> split_list(const std::string& text);
+
+/// Runs `build` (which reads data files); a file error becomes an OptionError on [data]
+/// experiments that names the experiment (or part) `name`, the file and the line.
+template <class Build> auto build_experiment(const std::string& name, Build build) {
+  try {
+    return build();
+  } catch (const OptionError&) {
+    throw;
+  } catch (const std::runtime_error& e) {
+    throw OptionError("experiments", name + ": " + e.what(), "data");
+  }
+}
 
 } // namespace nubayes

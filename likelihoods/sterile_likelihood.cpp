@@ -52,16 +52,6 @@ private:
   mutable std::vector<double> signal_;
 };
 
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    const auto b = item.find_first_not_of(" \t");
-    const auto e = item.find_last_not_of(" \t");
-    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
-  }
-  return out;
-}
 
 PriorSpec default_prior(const std::string& name) {
   if (name == "dm2_41") return PriorSpec::parse(name, "log-uniform 0.01 100");

@@ -44,19 +44,6 @@ private:
   Chi2Model model_;
 };
 
-/// Runs `build` (which reads data files); a file error becomes an OptionError on
-/// [data] experiments that names the experiment, the file and the line.
-template <class Build>
-std::unique_ptr<OscillationExperiment> build_experiment(const std::string& name, Build build) {
-  try {
-    return build();
-  } catch (const OptionError&) {
-    throw;
-  } catch (const std::runtime_error& e) {
-    throw OptionError("experiments", name + ": " + e.what(), "data");
-  }
-}
-
 /// Experiment names `[data] experiments` accepts, with a line of description each.
 std::string oscillation_experiments_help();
 
