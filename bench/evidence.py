@@ -82,12 +82,12 @@ def evidence_table(nubayes, workdir, seeds):
               f"{calls / 1e3:.1f}k | {bar} | {wall:.2f} | {'yes' if ok else 'NO'} |")
 
 
-def mpi_table(nubayes, workdir):
+def mpi_table(nubayes, workdir, rank_counts=(1, 2, 4, 8)):
     print("\n| likelihood | ranks | likelihood calls | wall time [s] | speed-up |")
     print("|---|---|---|---|---|")
     model = {"name": "gauss", "ndim": "4", "sleep_ms": "10"}
     base = None
-    for ranks in (1, 2, 4, 8):
+    for ranks in rank_counts:
         r = run(nubayes, workdir, "mpi10ms", model, 1, nlive=200, ranks=ranks)
         base = base or r["wall"]
         print(f"| 10 ms (sleep), gauss-4d, nlive 200 | {ranks} | {r['nlike']} | {r['wall']:.2f} | {base / r['wall']:.2f} |",

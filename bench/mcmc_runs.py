@@ -61,7 +61,7 @@ def suite_table(nubayes, workdir, seeds):
                   f"| {ti['ss']:.3f} ± {ti['ss_err']:.3f} |", flush=True)
 
 
-def mpi_table(nubayes, workdir):
+def mpi_table(nubayes, workdir, rank_counts=(1, 2, 4, 8)):
     model = {"name": "gauss", "ndim": "4", "sleep_ms": "10"}
     settings = [
         ("adaptive-metropolis, 32 chains", {"kind": "mcmc", "algorithm": "adaptive-metropolis", "nchains": "32",
@@ -75,7 +75,7 @@ def mpi_table(nubayes, workdir):
     print("|---|---|---|---|---|")
     for label, sampler in settings:
         base = None
-        for ranks in (1, 2, 4, 8):
+        for ranks in rank_counts:
             r = run(nubayes, workdir, "mpi", model, sampler, 1, ranks)
             base = base or r["wall"]
             print(f"| {label} | {ranks} | {r['nlike']} | {r['wall']:.2f} | {base / r['wall']:.2f} |", flush=True)
