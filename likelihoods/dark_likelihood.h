@@ -7,7 +7,9 @@
 // that name in the current directory), template_seed = 1 (the seed of the template Monte Carlo,
 // independent of [run] seed so the likelihood is one fixed function), template_events = 0 (events
 // per target and grid point; 0 = the grid's default), pair_selection = rings | single-shower
-// (dark_templates.h, PairSelection).
+// (dark_templates.h, PairSelection); for rings: ring_opening_deg = 5 (a pair opening less is one
+// ring), ring_soft_mev = 30 (a softer particle makes no ring of its own), ring_mass_cut = true
+// (MiniBooNE's π⁰ mass cut; miniboone_pair_detector.h). Every one of them is in the cache key.
 // [data] keys: experiments (see dark_experiments.h), miniboone_range = 200-3000 | 200-1250,
 // miniboone_angle_statistic = shape | rate | poisson.
 // Outside the physical region (dark_couplings.h is_physical) or outside the mass grid ln L = −inf.

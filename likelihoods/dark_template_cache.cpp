@@ -53,7 +53,12 @@ std::string template_cache_key(const MassGrid& grid, const TemplateSettings& set
   key << kDarkPhysicsVersion << "; grid " << grid.describe() << "; events "
       << settings.events_per_target << "; seed " << settings.seed << "; angles "
       << angles_name(settings.angles) << "; boost_bins " << settings.boost_bins << "; selection "
-      << (settings.selection == PairSelection::rings ? "rings" : "single-shower")
+      << (settings.selection == PairSelection::rings ? "rings" : "single-shower");
+  if (settings.selection == PairSelection::rings)
+    key << " (opening < " << settings.rings.max_opening_angle_deg << " deg, soft < "
+        << settings.rings.asymmetric_threshold_gev << " GeV, mass cut "
+        << (settings.rings.apply_mass_cut ? "on" : "off") << ')';
+  key
       << "; observables " << inputs.layout.enu_bins << '+' << inputs.layout.cos_bins << "; flux "
       << std::hex << flux_hash(inputs);
   return key.str();

@@ -150,6 +150,7 @@ TemplatePoint build_template_point(const MassGrid& grid, std::size_t index,
   const auto params = reference_params(grid.model, m_heavy, m_mediator);
   const double weight_scale = 1.0 / production_coupling_sq(params); // per unit C²
   miniboone::ResponseOptions response = inputs.response;
+  response.rules = settings.rings;
   if (settings.selection == PairSelection::single_shower) {
     response.rules.max_opening_angle_deg = 180; // every pair overlaps: one ring of both particles
     response.rules.apply_mass_cut = false;

@@ -75,6 +75,9 @@ struct TemplateSettings {
   dark::DecayAngles angles = dark::DecayAngles::polarised;
   int boost_bins = 12; ///< per βγ axis
   PairSelection selection = PairSelection::rings;
+  /// What makes a pair one ring under PairSelection::rings (opening angle, soft-particle
+  /// threshold, π⁰ mass cut); single_shower ignores them. Part of the cache key.
+  miniboone::RingRules rings{};
 };
 
 /// The read-only pieces every template needs: fluxes, detector response options, observable sizes.

@@ -2,21 +2,25 @@
 // (m_N = 0.32 GeV, m_ZD = 0.064 GeV, |U_μ4|² = 1e-6, α_D = 0.25, αε² = 3e-9), and the config
 // surface: selectable through [model] name, bad input as one clear line.
 //
-// The paper's χ² = 31.2/36 at the benchmark is NOT reproduced (models/DARK_SECTOR.md §6): with the
-// MiniBooNE ring rules the 64 MeV Z_D gives one ring only above E ≈ 1.5 GeV, so the signal sits in
-// the top E_ν^QE bins and χ² rises above no-signal; counting every pair as one shower, the rate at
-// the quoted couplings is ~50× the excess (χ² ≈ 640), and the best χ² along the coupling scale is
-// 34.3 (within the paper's 31.2 ± 4) at 1/48 of the quoted αε² |U_μ4|². The tests below pin those
-// findings (they fail if the physics or the detector response changes) and check the independent
-// numbers we do have.
+// The v1 χ² = 31.2/36 at the quoted couplings is NOT reproduced (models/DARK_SECTOR.md §6.1): with
+// the MiniBooNE ring rules the 64 MeV Z_D gives one ring only above E ≈ 1.5 GeV, so the signal sits
+// in the top E_ν^QE bins and χ² rises above no-signal; counting every pair as one shower, the rate
+// at the quoted couplings is ~50× the excess (χ² ≈ 640), and the best χ² along the coupling scale
+// is 34.3 (within the paper's 31.2 ± 4) at 1/48 of the quoted αε² |U_μ4|². The authors' own regions
+// moved by the same order between v1 and v2; at the later benchmark our fitted |U_μ4|² lies inside
+// their published band (DarkLaterBenchmark). The v1 tests pin those findings (they fail if the
+// physics or the detector response changes) and check the independent numbers we do have.
 #include "cli_helpers.h"
 #include "dark_experiments.h"
 #include "dark_signal.h"
+#include "table_reader.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <numeric>
 
 using namespace nubayes;
 using namespace nubayes::darkfit;
@@ -32,17 +36,38 @@ dark::DarkZdParams scaled(double factor) {
   return p;
 }
 
-/// Templates on a 2 × 2 grid ±5 % around the benchmark masses.
-TemplateSignal benchmark_templates(PairSelection selection) {
+/// Templates on a 2 × 2 grid ±5 % around the masses (default: the v1 benchmark's).
+TemplateSignal benchmark_templates(PairSelection selection, double m_n = 0.32,
+                                   double ratio = 0.2, double opening_deg = 5) {
   static const TemplateInputs inputs;
   MassGrid grid;
   grid.model = DarkModelKind::dark_zd;
-  grid.heavy = {0.32 * 0.95, 0.32 * 1.05, 2};
-  grid.ratio = {0.2 * 0.95, 0.2 * 1.05, 2};
+  grid.heavy = {m_n * 0.95, m_n * 1.05, 2};
+  grid.ratio = {ratio * 0.95, ratio * 1.05, 2};
   TemplateSettings settings;
   settings.events_per_target = 30000;
   settings.selection = selection;
+  settings.rings.max_opening_angle_deg = opening_deg;
   return TemplateSignal(build_templates(grid, settings, inputs, Communicator()));
+}
+
+/// The published 3σ band of |U_μ4|² at m_N (log-log interpolation of a digitised boundary from
+/// inputs/dark_sector/Bertuzzo_1807.09877_regions, MANIFEST there).
+double band_edge(const std::string& file, double m_n) {
+  const Table t = read_table(inputs_dir() / "dark_sector/Bertuzzo_1807.09877_regions" / file, 2);
+  std::vector<std::pair<double, double>> points;
+  for (std::size_t i = 0; i < t.rows(); ++i)
+    points.emplace_back(t.row(i)[0], t.row(i)[1]);
+  std::sort(points.begin(), points.end());
+  for (std::size_t i = 1; i < points.size(); ++i)
+    if (points[i].first >= m_n) {
+      const auto [x0, y0] = points[i - 1];
+      const auto [x1, y1] = points[i];
+      const double f = std::log(m_n / x0) / std::log(x1 / x0);
+      return std::exp(std::log(y0) + f * std::log(y1 / y0));
+    }
+  ADD_FAILURE() << file << " does not reach m_N = " << m_n;
+  return 0;
 }
 
 double energy_chi2(const TemplateSignal& signal, const DarkExperiment& experiment,
@@ -101,6 +126,44 @@ TEST(DarkBenchmark, Chi2WithEveryPairOneShower) {
   // measured 34.3 at 0.021 × the quoted αε² |U_μ4|².
   EXPECT_NEAR(best, 31.2, 4.0);
   EXPECT_NEAR(best_scale, 0.021, 0.006);
+}
+
+// The later benchmark (notes §9.1, §9.3; DarkNews's "Bertuzzo et al BP", the arXiv v2 region):
+// m_N = 0.42 GeV, m_ZD = 0.03 GeV, α_D = 0.25, αε² = 2e-10. With every pair one shower, the |U_μ4|²
+// that the 2018 data prefer at these couplings must lie inside the authors' own 3σ band at
+// m_N = 0.42 GeV in that version (digitised: [3.5e-7, 1.2e-6]). Measured: 4.5e-7 (χ² 35.2).
+// This is the check of our coupling normalisation the v1 point cannot give: the v1 band at the same
+// m_N sits ~48× higher in αε² |U_μ4|², the factor found above.
+TEST(DarkLaterBenchmark, FittedMixingInsidePublishedBand) {
+  const TemplateSignal signal = benchmark_templates(PairSelection::single_shower, 0.42, 0.03 / 0.42);
+  const auto experiment = energy_2018(signal);
+  double best = 1e300, best_u = 0;
+  for (double u = 5e-8; u < 5e-6; u *= 1.05) {
+    const double chi2 = energy_chi2(signal, *experiment, {0.42, 0.03, u, 0.25, 2e-10});
+    if (chi2 < best) best = chi2, best_u = u;
+  }
+  const double lo = band_edge("Pedros_paper_v2/low_3sigma_fit.dat", 0.42),
+               hi = band_edge("Pedros_paper_v2/upper_3sigma_fit.dat", 0.42);
+  std::printf("later benchmark, single shower: best |U_mu4|^2 = %.3g (chi2 %.2f); published 3 sigma "
+              "band [%.3g, %.3g]\n",
+              best_u, best, lo, hi);
+  EXPECT_GT(best_u, lo);
+  EXPECT_LT(best_u, hi);
+  EXPECT_LT(best, 63.783 - 20); // a strong preference for the signal, as published
+}
+
+// The ring rules reach the templates: a wider "one ring" opening angle accepts more of the v1
+// pairs (64 MeV Z_D: openings ≳ 2 m_ZD / E_ZD), never fewer.
+TEST(DarkTemplates, RingOpeningAngleIsASetting) {
+  const TemplateSignal narrow = benchmark_templates(PairSelection::rings, 0.32, 0.2, 5);
+  const TemplateSignal wide = benchmark_templates(PairSelection::rings, 0.32, 0.2, 13);
+  std::vector<double> a(narrow.observables()), b(wide.observables());
+  ASSERT_TRUE(narrow.predict(kV1, a));
+  ASSERT_TRUE(wide.predict(kV1, b));
+  const double total_a = std::accumulate(a.begin(), a.end(), 0.0),
+               total_b = std::accumulate(b.begin(), b.end(), 0.0);
+  std::printf("v1 pairs accepted: %.4g (5 deg) vs %.4g (13 deg) per POT\n", total_a, total_b);
+  EXPECT_GT(total_b, 1.1 * total_a);
 }
 
 // The whole chain through the executable: name = dark-zd / heavy-zprime with the small grid.
@@ -167,5 +230,11 @@ INSTANTIATE_TEST_SUITE_P(
                     {"[model] template_grid", "unknown template grid 'huge'"}},
         DarkBadCase{"bad_selection",
                     "--set model.pair_selection=two",
-                    {"[model] pair_selection", "rings, single-shower"}}),
+                    {"[model] pair_selection", "rings, single-shower"}},
+        DarkBadCase{"bad_ring_angle",
+                    "--set model.ring_opening_deg=0",
+                    {"[model] ring_opening_deg", "outside the allowed range"}},
+        DarkBadCase{"bad_mass_cut_flag",
+                    "--set model.ring_mass_cut=maybe",
+                    {"[model] ring_mass_cut", "expected true or false"}}),
     [](const auto& info) { return info.param.name; });
