@@ -171,7 +171,8 @@ DarkSetup make_dark_problem(DarkModelKind kind, const ModelOptions& model, const
   // The ring rules (miniboone_pair_detector.h): the defaults are the "about 5°" and
   // "about 30 MeV"; MiniBooNE-DarkNews uses 13° for MiniBooNE.
   settings.rings.max_opening_angle_deg = model.number_in("ring_opening_deg", 5.0, 0.1, 180.0);
-  settings.rings.asymmetric_threshold_gev = 1e-3 * model.number_in("ring_soft_mev", 30.0, 0.0, 1000.0);
+  settings.rings.asymmetric_threshold_gev =
+      1e-3 * model.number_in("ring_soft_mev", 30.0, 0.0, 1000.0);
   settings.rings.apply_mass_cut = model.flag("ring_mass_cut", true);
   const std::string cache_text =
       model.text("template_cache", darkfit::default_template_cache(kind, grid_name).string());

@@ -58,8 +58,7 @@ std::string template_cache_key(const MassGrid& grid, const TemplateSettings& set
     key << " (opening < " << settings.rings.max_opening_angle_deg << " deg, soft < "
         << settings.rings.asymmetric_threshold_gev << " GeV, mass cut "
         << (settings.rings.apply_mass_cut ? "on" : "off") << ')';
-  key
-      << "; observables " << inputs.layout.enu_bins << '+' << inputs.layout.cos_bins << "; flux "
+  key << "; observables " << inputs.layout.enu_bins << '+' << inputs.layout.cos_bins << "; flux "
       << std::hex << flux_hash(inputs);
   return key.str();
 }

@@ -37,8 +37,8 @@ dark::DarkZdParams scaled(double factor) {
 }
 
 /// Templates on a 2 × 2 grid ±5 % around the masses (default: the v1 benchmark's).
-TemplateSignal benchmark_templates(PairSelection selection, double m_n = 0.32,
-                                   double ratio = 0.2, double opening_deg = 5) {
+TemplateSignal benchmark_templates(PairSelection selection, double m_n = 0.32, double ratio = 0.2,
+                                   double opening_deg = 5) {
   static const TemplateInputs inputs;
   MassGrid grid;
   grid.model = DarkModelKind::dark_zd;
@@ -135,7 +135,8 @@ TEST(DarkBenchmark, Chi2WithEveryPairOneShower) {
 // This is the check of our coupling normalisation the v1 point cannot give: the v1 band at the same
 // m_N sits ~48× higher in αε² |U_μ4|², the factor found above.
 TEST(DarkLaterBenchmark, FittedMixingInsidePublishedBand) {
-  const TemplateSignal signal = benchmark_templates(PairSelection::single_shower, 0.42, 0.03 / 0.42);
+  const TemplateSignal signal =
+      benchmark_templates(PairSelection::single_shower, 0.42, 0.03 / 0.42);
   const auto experiment = energy_2018(signal);
   double best = 1e300, best_u = 0;
   for (double u = 5e-8; u < 5e-6; u *= 1.05) {
@@ -144,9 +145,10 @@ TEST(DarkLaterBenchmark, FittedMixingInsidePublishedBand) {
   }
   const double lo = band_edge("Pedros_paper_v2/low_3sigma_fit.dat", 0.42),
                hi = band_edge("Pedros_paper_v2/upper_3sigma_fit.dat", 0.42);
-  std::printf("later benchmark, single shower: best |U_mu4|^2 = %.3g (chi2 %.2f); published 3 sigma "
-              "band [%.3g, %.3g]\n",
-              best_u, best, lo, hi);
+  std::printf(
+      "later benchmark, single shower: best |U_mu4|^2 = %.3g (chi2 %.2f); published 3 sigma "
+      "band [%.3g, %.3g]\n",
+      best_u, best, lo, hi);
   EXPECT_GT(best_u, lo);
   EXPECT_LT(best_u, hi);
   EXPECT_LT(best, 63.783 - 20); // a strong preference for the signal, as published
