@@ -29,12 +29,15 @@ PROBLEMS = [
 ]
 
 
-def run(nubayes, workdir, tag, model, seed, nlive=500, ranks=1, extra=()):
+def run(nubayes, workdir, tag, model, seed, nlive=500, ranks=1, extra=(), sections=None):
+    """One nested run; `sections` adds further ini sections ({"data": {...}, "prior": {...}})."""
     out = os.path.join(workdir, f"{tag}-{seed}-{ranks}.h5")
     ini = os.path.join(workdir, f"{tag}-{seed}-{ranks}.ini")
     with open(ini, "w") as f:
         f.write(f"[run]\noutput = {out}\nseed = {seed}\n[sampler]\nnlive = {nlive}\n[model]\n")
         f.write("".join(f"{k} = {v}\n" for k, v in model.items()))
+        for name, keys in (sections or {}).items():
+            f.write(f"[{name}]\n" + "".join(f"{k} = {v}\n" for k, v in keys.items()))
     cmd = [nubayes, "run", ini, "--quiet", *extra]
     if ranks > 1:
         cmd = ["mpirun", "-n", str(ranks), "--oversubscribe", *cmd]

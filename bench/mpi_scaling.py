@@ -21,15 +21,15 @@ import subprocess
 import sys
 import tempfile
 
-import h5py
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import evidence  # noqa: E402
 import mcmc_runs  # noqa: E402
 
 
-def launcher(ranks):
-    return ["mpirun", "-n", str(ranks), "--oversubscribe"] if ranks > 1 else []
+# 3+1 on every experiment, the priors of inputs/examples/sterile3p1-all.ini
+GLOBAL = {"data": {"experiments": "all"},
+          "prior": {"dm2_41": "log-uniform 0.01 100", "Ue4_sq": "log-uniform 1e-4 0.5",
+                    "Umu4_sq": "log-uniform 1e-4 0.5"}}
 
 
 def global_table(nubayes, workdir, rank_counts, nlive):
@@ -37,20 +37,10 @@ def global_table(nubayes, workdir, rank_counts, nlive):
     print("|---|---|---|---|---|---|")
     base = None
     for ranks in rank_counts:
-        out = os.path.join(workdir, f"global-{ranks}.h5")
-        ini = os.path.join(workdir, f"global-{ranks}.ini")
-        with open(ini, "w") as f:
-            f.write(f"[run]\noutput = {out}\nseed = 1\n[sampler]\nnlive = {nlive}\n[model]\nname = sterile3p1\n"
-                    "[data]\nexperiments = all\n[prior]\ndm2_41 = log-uniform 0.01 100\n"
-                    "Ue4_sq = log-uniform 1e-4 0.5\nUmu4_sq = log-uniform 1e-4 0.5\n")
-        printed = subprocess.run([*launcher(ranks), nubayes, "run", ini, "--quiet"], check=True,
-                                 stdout=subprocess.PIPE, text=True).stdout
-        wall = float(re.search(r"wall time:\s+([0-9.]+) s", printed).group(1))
-        with h5py.File(out, "r") as f:
-            nlike, logz = int(f.attrs["nlike"][0]), float(f.attrs["logz"][0])
-        os.remove(out)
-        base = base or wall
-        print(f"| | {ranks} | {nlike} | {logz:.3f} | {wall:.2f} | {base / wall:.2f} |", flush=True)
+        r = evidence.run(nubayes, workdir, "global", {"name": "sterile3p1"}, 1, nlive=nlive, ranks=ranks,
+                         sections=GLOBAL)
+        base = base or r["wall"]
+        print(f"| | {ranks} | {r['nlike']} | {r['logz']:.3f} | {r['wall']:.2f} | {base / r['wall']:.2f} |", flush=True)
 
 
 def templates_table(bench_dir, workdir, rank_counts):
@@ -60,7 +50,8 @@ def templates_table(bench_dir, workdir, rank_counts):
     for ranks in rank_counts:
         cache = os.path.join(workdir, f"cache-{ranks}")
         os.makedirs(cache)
-        printed = subprocess.run([*launcher(ranks), os.path.join(bench_dir, "dark_speed"), cache, "1000"],
+        launcher = ["mpirun", "-n", str(ranks), "--oversubscribe"] if ranks > 1 else []
+        printed = subprocess.run([*launcher, os.path.join(bench_dir, "dark_speed"), cache, "1000"],
                                  check=True, stdout=subprocess.PIPE, text=True).stdout
         seconds = [float(s) for s in re.findall(r"setup \(build or load of the cache\) ([0-9.]+) s", printed)]
         total = sum(seconds)
