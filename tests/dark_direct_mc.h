@@ -15,10 +15,12 @@
 
 namespace nubayes::testing {
 
-/// FHC E_ν^QE prediction (11 bins) for `pot`, both targets, `events` per target.
-inline std::vector<double> direct_fhc_enu(const dark::DarkModelParams& params, double pot,
-                                          long events, std::uint64_t seed,
-                                          const miniboone::ResponseOptions& options = {}) {
+/// Every generated event, unbinned: E_ν drawn from the FHC νμ + ν̄μ flux table, `events` per target
+/// (¹²C coherent, free protons), each passed to `visit(event, weight, lambda_m)` with its expected
+/// number in the tank for `pot` and its own decay length [m] (heavy state, plus Z_D for dark-zd).
+template <class Visit>
+void for_each_direct_event(const dark::DarkModelParams& params, double pot, long events,
+                           std::uint64_t seed, Visit&& visit) {
   const miniboone::BnbFlux flux(miniboone::HornMode::fhc);
   std::vector<double> cumulative;
   double total = 0;
@@ -27,7 +29,6 @@ inline std::vector<double> direct_fhc_enu(const dark::DarkModelParams& params, d
         flux.per_bin(miniboone::Flavour::numu, k) + flux.per_bin(miniboone::Flavour::numubar, k);
     cumulative.push_back(total);
   }
-  miniboone::PairResponse response{options};
   const auto targets = miniboone::ch2_targets();
   double ctau_heavy_cm = 0, ctau_mediator_cm = 0, m_mediator = 0;
   if (const auto* zd = std::get_if<dark::DarkZdParams>(&params)) {
@@ -59,9 +60,20 @@ inline std::vector<double> direct_fhc_enu(const dark::DarkModelParams& params, d
         lambda_cm += dark::momentum(event->mediator) / m_mediator * ctau_mediator_cm;
       const double weight =
           pot * total * list[t].second * event->weight_cm2 / static_cast<double>(events);
-      response.add({event->positron, event->electron, 1.0, weight}, lambda_cm / 100);
+      visit(*event, weight, lambda_cm / 100);
     }
   }
+}
+
+/// FHC E_ν^QE prediction (11 bins) for `pot`, both targets, `events` per target.
+inline std::vector<double> direct_fhc_enu(const dark::DarkModelParams& params, double pot,
+                                          long events, std::uint64_t seed,
+                                          const miniboone::ResponseOptions& options = {}) {
+  miniboone::PairResponse response{options};
+  for_each_direct_event(params, pot, events, seed,
+                        [&](const dark::DarkEvent& event, double weight, double lambda_m) {
+                          response.add({event.positron, event.electron, 1.0, weight}, lambda_m);
+                        });
   return response.histograms().enu_qe;
 }
 

@@ -233,37 +233,19 @@ TEST(DarkTemplateCache, ReusedOnMatchRebuiltOnMismatch) {
 // than half of the accepted rings have cos θ > 0.99.
 namespace {
 
-/// Weighted fraction of accepted rings with cos θ > `cut` (FHC νμ + ν̄μ flux, both targets), each
-/// event weighted by P(ν₄ decays in the fiducial sphere) for its own decay length.
+/// Weighted fraction of accepted rings with cos θ > `cut` (the direct simulation of
+/// dark_direct_mc.h), each event weighted by P(decays in the fiducial sphere) for its own length.
 double forward_fraction(const dark::HeavyZprimeParams& params, double cut, long events) {
-  const miniboone::BnbFlux flux(miniboone::HornMode::fhc);
   const miniboone::PairResponse response{miniboone::ResponseOptions{}};
-  const auto targets = miniboone::ch2_targets();
-  const double ctau_cm = dark::ctau_cm(dark::width_nu4_to_nu_ee(params));
-  const std::pair<dark::UpscatterTarget, double> list[] = {
-      {dark::carbon12_coherent(), targets.carbon_nuclei},
-      {dark::free_proton(), targets.free_protons}};
   double all = 0, forward = 0;
-  for (std::size_t t = 0; t < 2; ++t) {
-    const dark::DarkEventGenerator generator(params, list[t].first);
-    Rng rng(5, StreamPurpose::user, t);
-    const dark::UniformSource uniform = [&rng] { return rng.uniform(); };
-    for (std::size_t k = 0; k < flux.bins(); ++k) {
-      const double phi =
-          flux.per_bin(miniboone::Flavour::numu, k) + flux.per_bin(miniboone::Flavour::numubar, k);
-      for (long n = 0; n < events / static_cast<long>(flux.bins()); ++n) {
-        const double e = flux.low_edge(k) + (flux.high_edge(k) - flux.low_edge(k)) * rng.uniform();
-        const auto event = generator.generate(e, uniform);
-        if (!event) continue;
-        const auto ring = miniboone::reconstruct_ring(event->positron, event->electron);
-        if (!ring.accepted) continue;
-        const double w = phi * list[t].second * event->weight_cm2 *
-                         response.decay_probability(event->beta_gamma_heavy * ctau_cm / 100);
+  nubayes::testing::for_each_direct_event(
+      params, 1.0, events, 5, [&](const dark::DarkEvent& event, double weight, double lambda_m) {
+        const auto ring = miniboone::reconstruct_ring(event.positron, event.electron);
+        if (!ring.accepted) return;
+        const double w = weight * response.decay_probability(lambda_m);
         all += w;
         if (ring.cos_theta > cut) forward += w;
-      }
-    }
-  }
+      });
   return forward / all;
 }
 
@@ -284,7 +266,7 @@ TEST(DarkTemplates, HeavyZprimeBenchmarkIsLowEnergyAndBroad) {
   std::size_t peak = 0;
   for (std::size_t b = 1; b < signal.templates().layout.enu_bins; ++b)
     if (density(b) > density(peak)) peak = b;
-  const double broad = forward_fraction(ballett, 0.99, 400000);
+  const double broad = forward_fraction(ballett, 0.99, 200000);
   std::printf(
       "heavy Z' benchmark: peak E_QE bin %zu; fraction of rings with cos theta > 0.99: %.3f\n",
       peak, broad);
