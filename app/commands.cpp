@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "model_likelihood.h"
 
 #include "communicator.h"
 #include "exit_codes.h"
@@ -200,6 +201,9 @@ int command_eval(const std::vector<std::string>& args) {
     }
     double chi2_total = 0;
     for (double c : chi2) chi2_total += c;
+    // What each term took of the model (physics models only; test problems and plugins have none).
+    std::vector<std::string> report;
+    if (const auto* model = dynamic_cast<const ModelLikelihood*>(&like)) report = model->report(theta);
     const bool json = vm["json"].as<bool>();
     std::cout << std::setprecision(json ? 17 : 10); // JSON keeps every digit for machines
     if (json) {
@@ -210,12 +214,19 @@ int command_eval(const std::vector<std::string>& args) {
       std::cout << "}, \"derived\": {";
       for (std::size_t i = 0; i < derived.size(); ++i)
         std::cout << (i ? ", " : "") << "\"" << derived_names[i] << "\": " << derived[i];
-      std::cout << "}}\n";
+      std::cout << "}, \"predictions\": [";
+      for (std::size_t i = 0; i < report.size(); ++i)
+        std::cout << (i ? ", " : "") << std::quoted(report[i]);
+      std::cout << "]}\n";
     } else {
       std::cout << "ln L = " << logl << "   chi2 = " << chi2_total << "\n";
       for (std::size_t i = 0; i < terms.size(); ++i)
         std::cout << "  " << term_names[i] << ": ln L = " << terms[i] << "   chi2 = " << chi2[i] << "\n";
       for (std::size_t i = 0; i < derived.size(); ++i) std::cout << "  " << derived_names[i] << " = " << derived[i] << "\n";
+      if (!report.empty()) {
+        std::cout << "predictions used (docs/models_on_experiments.md):\n";
+        for (const auto& line : report) std::cout << "  " << line << "\n";
+      }
     }
     return std::isnan(logl) ? exit_code::failure : exit_code::ok;
   });

@@ -242,15 +242,15 @@ BackFront::BackFront(const Options& options)
 
 void BackFront::predict(const sterile3p1::Params& p, std::span<double> ratio) const {
   if (ratio.size() != kBins) throw std::invalid_argument("cdhs: ratio needs 15 entries");
-  const double s = sterile3p1::sin2_2theta_mumu(p);
-  const double k = sterile3p1::wavenumber(p.dm2_41);
-  if (s == 0 || k == 0) {
+  // A channel that does not oscillate in L/E scales both detectors alike: the ratio stays 1.
+  const Transition t = transition(p, Flavour::mu, Flavour::mu);
+  if (!t.oscillates()) {
     std::fill(ratio.begin(), ratio.end(), 1.0);
     return;
   }
-  average_.mean_sin2(k, sin2_);
+  average_.mean_sin2(t.wavenumber, sin2_);
   for (std::size_t i = 0; i < kBins; ++i)
-    ratio[i] = (1 - s * sin2_[i]) / (1 - s * sin2_[kBins + i]);
+    ratio[i] = (t.constant + t.amplitude * sin2_[i]) / (t.constant + t.amplitude * sin2_[kBins + i]);
 }
 
 double BackFront::chi2_of(std::span<const double> r, double* norm) const {
@@ -291,10 +291,12 @@ std::string BackFront::fingerprint() const {
 
 namespace nubayes {
 
-std::unique_ptr<OscillationExperiment> make_cdhs_experiment(const ModelOptions& data) {
+std::unique_ptr<Experiment> make_cdhs_experiment(const ModelOptions& data) {
   const cdhs::Options options = cdhs::options_from(data);
   return build_experiment(
-      "cdhs", [&] { return std::make_unique<Chi2Experiment<cdhs::BackFront>>("cdhs", options); });
+      "cdhs", [&] { return std::make_unique<Chi2Experiment<cdhs::BackFront>>(
+        "cdhs", std::vector<ChannelUse>{{Flavour::mu, Flavour::mu, "P(numu->numu), back/front"}},
+        pair_reasons::kNeedsMuon, options); });
 }
 
 } // namespace nubayes

@@ -33,7 +33,9 @@
 #include "model_options.h"
 #include "reactor.h"
 #include "sterile3p1.h"
-#include "sterile_likelihood.h"
+#include "experiment.h"
+#include "model_options.h"
+#include "sterile3p1.h"
 #include "table_reader.h"
 
 #include <cstddef>
@@ -114,6 +116,6 @@ private:
 namespace nubayes {
 
 /// The `cdhs` experiment: ln L = −χ²/2.
-std::unique_ptr<OscillationExperiment> make_cdhs_experiment(const ModelOptions& data);
+std::unique_ptr<Experiment> make_cdhs_experiment(const ModelOptions& data);
 
 } // namespace nubayes

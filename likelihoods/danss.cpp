@@ -132,15 +132,14 @@ reactor::OscillationAverage Ratio::build_average(const Options& options, const I
 
 void Ratio::predict(const sterile3p1::Params& p, std::span<double> ratio) const {
   if (ratio.size() != kBins) throw std::invalid_argument("danss: ratio needs 24 entries");
-  const double s = sterile3p1::sin2_2theta_ee(p);
-  const double k = sterile3p1::wavenumber(p.dm2_41);
-  if (s == 0 || k == 0) {
+  const Transition t = transition(p, Flavour::e, Flavour::e);
+  if (!t.oscillates()) { // the same factor at both positions
     std::fill(ratio.begin(), ratio.end(), 1.0);
     return;
   }
-  average_.mean_sin2(k, sin2_);
-  for (std::size_t b = 0; b < kBins; ++b)
-    ratio[b] = (1 - s * sin2_[kBins + b]) / (1 - s * sin2_[b]); // bottom / top
+  average_.mean_sin2(t.wavenumber, sin2_);
+  for (std::size_t b = 0; b < kBins; ++b) // bottom / top
+    ratio[b] = (t.constant + t.amplitude * sin2_[kBins + b]) / (t.constant + t.amplitude * sin2_[b]);
 }
 
 double Ratio::chi2(const sterile3p1::Params& p, double* norm) const {
@@ -160,9 +159,10 @@ std::string Ratio::fingerprint() const {
 
 namespace nubayes {
 
-std::unique_ptr<OscillationExperiment> make_danss_experiment(const ModelOptions& data) {
+std::unique_ptr<Experiment> make_danss_experiment(const ModelOptions& data) {
   const danss::Options options = danss::options_from(data);
-  return build_experiment("danss", [&] { return std::make_unique<Chi2Experiment<danss::Ratio>>("danss", options); });
+  return build_experiment("danss", [&] { return std::make_unique<Chi2Experiment<danss::Ratio>>(
+        "danss", std::vector<ChannelUse>{{Flavour::e, Flavour::e, "P(nuebar->nuebar)"}}, pair_reasons::kBelowThreshold, options); });
 }
 
 } // namespace nubayes

@@ -8,7 +8,9 @@
 #include "model_options.h"
 #include "reactor.h"
 #include "sterile3p1.h"
-#include "sterile_likelihood.h"
+#include "experiment.h"
+#include "model_options.h"
+#include "sterile3p1.h"
 #include "table_reader.h"
 
 #include <Eigen/Core>
@@ -80,6 +82,6 @@ private:
 namespace nubayes {
 
 /// The `danss` experiment: ln L = −χ²/2.
-std::unique_ptr<OscillationExperiment> make_danss_experiment(const ModelOptions& data);
+std::unique_ptr<Experiment> make_danss_experiment(const ModelOptions& data);
 
 } // namespace nubayes

@@ -2,6 +2,7 @@
 
 #include "communicator.h"
 #include "dark_priors.h"
+#include "experiment_table.h"
 #include "miniboone_geometry.h"
 
 #include <algorithm>
@@ -14,84 +15,32 @@ namespace nubayes {
 
 using darkfit::DarkModelKind;
 
-namespace {
-
-constexpr double kInf = std::numeric_limits<double>::infinity();
-
-
-
-std::vector<std::unique_ptr<darkfit::DarkExperiment>>
-make_experiments(const ModelOptions& data, const darkfit::ObservableLayout& layout,
-                 std::string& datasets) {
-  const auto names = split_list(data.text("experiments", ""));
-  if (names.empty())
-    throw OptionError("experiments",
-                      std::string("required: a comma-separated list of ") +
-                          darkfit::kDarkExperimentNames,
-                      "data");
-  miniboone::EnergyRange range;
-  try {
-    range = miniboone::parse_energy_range(data.text("miniboone_range", "200-3000"));
-  } catch (const std::invalid_argument& e) {
-    throw OptionError("miniboone_range", e.what(), "data");
-  }
-  const std::string statistic_text = data.text("miniboone_angle_statistic", "shape");
-  miniboone::ShapeStatistic statistic;
-  if (statistic_text == "shape")
-    statistic = miniboone::ShapeStatistic::shape;
-  else if (statistic_text == "rate")
-    statistic = miniboone::ShapeStatistic::rate;
-  else if (statistic_text == "poisson")
-    statistic = miniboone::ShapeStatistic::poisson;
-  else
-    throw OptionError("miniboone_angle_statistic",
-                      "unknown statistic '" + statistic_text + "' (known: shape, rate, poisson)",
-                      "data");
-  std::vector<std::unique_ptr<darkfit::DarkExperiment>> out;
-  for (const auto& name : names) {
-    if (std::any_of(out.begin(), out.end(), [&](const auto& e) { return e->name() == name; }))
-      throw OptionError("experiments", "experiment '" + name + "' is listed twice", "data");
-    auto experiment = build_experiment(name, [&] {
-      auto e = darkfit::make_energy_experiment(name, range, layout, inputs_dir());
-      return e ? std::move(e)
-               : darkfit::make_angle_experiment(name, statistic, layout, inputs_dir());
-    });
-    if (!experiment)
-      throw OptionError("experiments",
-                        "unknown experiment '" + name + "' for the dark-sector models (known: " +
-                            darkfit::kDarkExperimentNames + ")",
-                        "data");
-    out.push_back(std::move(experiment));
-    datasets += (datasets.empty() ? "" : ",") + name;
-  }
-  return out;
-}
-
-} // namespace
-
-DarkSectorLikelihood::DarkSectorLikelihood(
-    DarkModelKind kind, std::vector<std::size_t> parameter_order, darkfit::TemplateSignal signal,
-    std::vector<std::unique_ptr<darkfit::DarkExperiment>> experiments, std::string cache_key)
+DarkModel::DarkModel(DarkModelKind kind, std::vector<std::size_t> parameter_order,
+                     darkfit::TemplateSignal signal, std::string cache_key)
     : kind_(kind), order_(std::move(parameter_order)), signal_(std::move(signal)),
-      experiments_(std::move(experiments)), cache_key_(std::move(cache_key)),
-      canonical_(darkfit::parameter_names(kind).size(), 0.0), per_pot_(signal_.observables(), 0.0),
-      last_chi2_(experiments_.size(), kInf) {}
-
-std::vector<std::string> DarkSectorLikelihood::term_names() const {
-  std::vector<std::string> out;
-  for (const auto& e : experiments_)
-    out.push_back(e->name());
-  return out;
+      cache_key_(std::move(cache_key)), canonical_(darkfit::parameter_names(kind).size(), 0.0),
+      per_pot_(signal_.observables(), 0.0) {
+  const auto& names = darkfit::parameter_names(kind);
+  const auto index = [&](const char* name) {
+    const auto it = std::find(names.begin(), names.end(), name);
+    return it == names.end() ? std::string::npos : static_cast<std::size_t>(it - names.begin());
+  };
+  umu4_ = index("Umu4_sq");
+  utau4_ = index("Utau4_sq");
 }
 
-std::vector<std::string> DarkSectorLikelihood::derived_names() const {
+std::string DarkModel::name() const {
+  return std::string(darkfit::model_name(kind_));
+}
+
+std::vector<std::string> DarkModel::derived_names() const {
   if (kind_ == DarkModelKind::dark_zd)
     return {"ctau_N_m", "ctau_ZD_m", "signal_nu_2018", "signal_nubar_2018"};
   return {"ctau_nu4_m", "signal_nu_2018", "signal_nubar_2018"};
 }
 
-double DarkSectorLikelihood::evaluate(std::span<const double> theta, std::span<double> terms,
-                                      std::span<double> derived) const {
+bool DarkModel::at(std::span<const double> theta, ModelPoint& point,
+                   std::span<double> derived) const {
   for (std::size_t i = 0; i < order_.size(); ++i)
     canonical_[order_[i]] = theta[i];
   const auto params = darkfit::params_from(kind_, canonical_);
@@ -101,50 +50,49 @@ double DarkSectorLikelihood::evaluate(std::span<const double> theta, std::span<d
       physical && signal_.lifetimes(params, life) && signal_.predict(params, per_pot_);
   // Beyond the grid the lifetimes are still defined (direct widths); unphysical points get 0.
   if (physical && !inside) life = darkfit::direct_lifetimes(params);
-  const bool zd = kind_ == DarkModelKind::dark_zd;
-  derived[0] = life.ctau_heavy_m;
-  if (zd) derived[1] = life.ctau_mediator_m;
-  const std::size_t s = zd ? 2 : 1;
   const auto& layout = signal_.templates().layout;
+  if (!derived.empty()) {
+    const bool zd = kind_ == DarkModelKind::dark_zd;
+    derived[0] = life.ctau_heavy_m;
+    if (zd) derived[1] = life.ctau_mediator_m;
+    const std::size_t s = zd ? 2 : 1;
+    double nu = 0, nubar = 0;
+    for (std::size_t b = 0; b < layout.enu_bins; ++b) {
+      nu += per_pot_[layout.fhc_enu() + b];
+      nubar += per_pot_[layout.rhc_enu() + b];
+    }
+    derived[s] = inside ? nu * miniboone::kPot2018Nu : 0;
+    derived[s + 1] = inside ? nubar * miniboone::kPot2018Nubar : 0;
+  }
+  // The heavy state (>= 50 MeV) is never made by an oscillation experiment's source: its
+  // admixture only removes 1 − |U_α4|² from the light states (neutrino_sector.h).
+  NeutrinoSector& n = point.neutrinos;
+  n = {};
+  n.nu4_oscillates = false;
+  if (umu4_ != std::string::npos) n.umu4_sq = canonical_[umu4_];
+  if (utau4_ != std::string::npos) n.utau4_sq = canonical_[utau4_];
+  const std::span<const double> pairs(per_pot_);
+  point.miniboone_pairs = {pairs.subspan(layout.fhc_enu(), layout.enu_bins),
+                           pairs.subspan(layout.rhc_enu(), layout.enu_bins),
+                           pairs.subspan(layout.fhc_cos(), layout.cos_bins)};
+  return inside && is_physical(n);
+}
+
+std::string DarkModel::describe(const ModelPoint& point) const {
+  const NeutrinoSector& n = point.neutrinos;
   double nu = 0, nubar = 0;
-  for (std::size_t b = 0; b < layout.enu_bins; ++b) {
-    nu += per_pot_[layout.fhc_enu() + b];
-    nubar += per_pot_[layout.rhc_enu() + b];
-  }
-  derived[s] = inside ? nu * miniboone::kPot2018Nu : 0;
-  derived[s + 1] = inside ? nubar * miniboone::kPot2018Nubar : 0;
-  if (!inside) {
-    // No model there (unphysical masses or couplings, or beyond the template grid).
-    std::fill(terms.begin(), terms.end(), -kInf);
-    std::fill(last_chi2_.begin(), last_chi2_.end(), kInf);
-    return -kInf;
-  }
-  double total = 0;
-  for (std::size_t i = 0; i < experiments_.size(); ++i) {
-    terms[i] = experiments_[i]->loglike(per_pot_, last_chi2_[i]);
-    total += terms[i];
-  }
-  return total;
+  for (double x : point.miniboone_pairs.fhc_enu) nu += x;
+  for (double x : point.miniboone_pairs.rhc_enu) nubar += x;
+  std::ostringstream out;
+  out.precision(6);
+  out << "heavy nu4 (m = " << canonical_[0] << " GeV), not produced by any oscillation source; "
+      << "|Umu4|^2 = " << n.umu4_sq << ", |Utau4|^2 = " << n.utau4_sq
+      << "; MiniBooNE e+e- pairs per POT: " << nu << " (nu mode), " << nubar << " (nubar mode)";
+  return out.str();
 }
 
-std::vector<Observable> DarkSectorLikelihood::observables(std::span<const double> theta) const {
-  for (std::size_t i = 0; i < order_.size(); ++i) canonical_[order_[i]] = theta[i];
-  const auto params = darkfit::params_from(kind_, canonical_);
-  const bool physical = std::visit([](const auto& p) { return dark::is_physical(p); }, params);
-  std::vector<Observable> out;
-  if (!physical || !signal_.predict(params, per_pot_)) return out;
-  for (const auto& e : experiments_)
-    for (auto& o : e->observables(per_pot_)) out.push_back(std::move(o));
-  return out;
-}
-
-std::string DarkSectorLikelihood::fingerprint() const {
-  std::string out = std::string(darkfit::model_name(kind_)) + "\n" + cache_key_;
-  for (const auto& e : experiments_) {
-    out += '\n';
-    out += e->fingerprint();
-  }
-  return out;
+std::string DarkModel::fingerprint() const {
+  return std::string(darkfit::model_name(kind_)) + "\n" + cache_key_;
 }
 
 DarkSetup make_dark_problem(DarkModelKind kind, const ModelOptions& model, const ModelOptions& data,
@@ -184,7 +132,8 @@ DarkSetup make_dark_problem(DarkModelKind kind, const ModelOptions& model, const
 
   const darkfit::TemplateInputs inputs =
       build_experiment("templates", [] { return darkfit::TemplateInputs(inputs_dir()); });
-  auto experiments = make_experiments(data, inputs.layout, setup.datasets);
+  ExperimentChoice choice = make_experiments(data);
+  setup.datasets = std::move(choice.datasets);
 
   const Communicator comm;
   auto cached = build_experiment("templates", [&] {
@@ -200,9 +149,10 @@ DarkSetup make_dark_problem(DarkModelKind kind, const ModelOptions& model, const
            << "\n";
     std::cerr << line.str();
   }
-  setup.likelihood = std::make_unique<DarkSectorLikelihood>(
-      kind, order, darkfit::TemplateSignal(std::move(cached.set)), std::move(experiments),
-      darkfit::template_cache_key(grid, settings, inputs));
+  setup.likelihood = std::make_unique<ModelLikelihood>(
+      std::make_unique<DarkModel>(kind, order, darkfit::TemplateSignal(std::move(cached.set)),
+                                  darkfit::template_cache_key(grid, settings, inputs)),
+      std::move(choice.experiments));
   return setup;
 }
 
@@ -229,12 +179,9 @@ std::string dark_models_help() {
          "                template_events (0 = grid default), pair_selection = rings (MiniBooNE "
          "ring rules:\n"
          "                overlapping < 5 deg, asymmetric, pi0 mass cut) | single-shower (every "
-         "e+e- pair); [data] experiments = any of\n"
-         "                " +
-         std::string(darkfit::kDarkExperimentNames) +
-         ";\n"
-         "                miniboone_range = 200-3000 | 200-1250, miniboone_angle_statistic = shape "
-         "| rate | poisson\n";
+         "e+e- pair); [data] experiments = any\n"
+         "                experiment or group listed above (every model accepts every experiment;\n"
+         "                miniboone-angle-2020 needs the pair signal)\n";
 }
 
 } // namespace nubayes

@@ -10,13 +10,11 @@
 // (dark_templates.h, PairSelection); for rings: ring_opening_deg = 5 (a pair opening less is one
 // ring), ring_soft_mev = 30 (a softer particle makes no ring of its own), ring_mass_cut = true
 // (MiniBooNE's π⁰ mass cut; miniboone_pair_detector.h). Every one of them is in the cache key.
-// [data] keys: experiments (see dark_experiments.h), miniboone_range = 200-3000 | 200-1250,
-// miniboone_angle_statistic = shape | rate | poisson.
+// [data] keys: experiments (any of experiment_table.h, as for every model).
 // Outside the physical region (dark_couplings.h is_physical) or outside the mass grid ln L = −inf.
-#include "dark_experiments.h"
 #include "dark_signal.h"
 #include "dark_template_cache.h"
-#include "likelihood.h"
+#include "model_likelihood.h"
 #include "model_options.h"
 #include "prior.h"
 
@@ -26,24 +24,26 @@
 
 namespace nubayes {
 
-class DarkSectorLikelihood : public LogLikelihood {
+/// The dark-sector model at a point: the MiniBooNE pair templates and a heavy ν₄ that no
+/// oscillation experiment can produce (neutrino_sector.h), mixing with νμ (and ντ for
+/// heavy-zprime) only. What that means for each experiment: docs/models_on_experiments.md.
+class DarkModel : public PhysicsModel {
 public:
   /// `parameter_order`: for each theta entry, its index in darkfit::parameter_names(kind).
-  DarkSectorLikelihood(darkfit::DarkModelKind kind, std::vector<std::size_t> parameter_order,
-                       darkfit::TemplateSignal signal,
-                       std::vector<std::unique_ptr<darkfit::DarkExperiment>> experiments,
-                       std::string cache_key);
+  DarkModel(darkfit::DarkModelKind kind, std::vector<std::size_t> parameter_order,
+            darkfit::TemplateSignal signal, std::string cache_key);
 
-  std::vector<std::string> term_names() const override;
+  std::string name() const override;
   /// dark-zd: ctau_N_m, ctau_ZD_m; heavy-zprime: ctau_nu4_m; both then signal_nu_2018 and
   /// signal_nubar_2018 (predicted events in the 11 E_ν^QE bins, 2018 exposures; 0 where ln L =
   /// −inf). Lifetimes in m; 0 for unphysical parameters, infinite for zero couplings.
   std::vector<std::string> derived_names() const override;
-  double evaluate(std::span<const double> theta, std::span<double> terms,
-                  std::span<double> derived) const override;
+  /// False outside the physical region (dark_couplings.h is_physical) or the mass grid.
+  bool at(std::span<const double> theta, ModelPoint& point,
+          std::span<double> derived) const override;
   std::string fingerprint() const override;
-  std::vector<double> last_chi2() const override { return last_chi2_; }
-  std::vector<Observable> observables(std::span<const double> theta) const override;
+  bool makes_miniboone_pairs() const override { return true; }
+  std::string describe(const ModelPoint& point) const override;
 
   const darkfit::TemplateSignal& signal() const { return signal_; }
 
@@ -51,13 +51,13 @@ private:
   darkfit::DarkModelKind kind_;
   std::vector<std::size_t> order_;
   darkfit::TemplateSignal signal_;
-  std::vector<std::unique_ptr<darkfit::DarkExperiment>> experiments_;
   std::string cache_key_;
-  mutable std::vector<double> canonical_, per_pot_, last_chi2_;
+  std::size_t umu4_, utau4_; ///< indices of Umu4_sq, Utau4_sq in the canonical order (or npos)
+  mutable std::vector<double> canonical_, per_pot_;
 };
 
 struct DarkSetup {
-  std::unique_ptr<LogLikelihood> likelihood;
+  std::unique_ptr<ModelLikelihood> likelihood;
   std::vector<PriorSpec> priors;
   std::string datasets;
 };

@@ -125,15 +125,16 @@ std::vector<double> three_flavour_terms(const reactor::OscillationAverage& avera
 
 void survival(const reactor::OscillationAverage& average, std::span<const double> three_flavour,
               const sterile3p1::Params& p, std::span<double> sin2, std::span<double> out) {
-  const double s = sterile3p1::sin2_2theta_ee(p);
-  const double k = sterile3p1::wavenumber(p.dm2_41);
-  if (s == 0 || k == 0)
+  // P = constant − c14⁴ P₃(θ13, θ12) + amplitude ⟨sin²Δ41⟩: constant is 1 for an oscillating ν₄
+  // and c14⁴ = (1 − |U_e4|²)² for one that is not produced, where P = c14⁴ (1 − P₃).
+  const Transition t = transition(p, Flavour::e, Flavour::e);
+  if (!t.oscillates())
     std::fill(sin2.begin(), sin2.end(), 0.0);
   else
-    average.mean_sin2(k, sin2);
+    average.mean_sin2(t.wavenumber, sin2);
   const double c14_4 = (1 - p.ue4_sq) * (1 - p.ue4_sq);
   for (std::size_t i = 0; i < out.size(); ++i)
-    out[i] = 1 - c14_4 * three_flavour[i] - s * sin2[i];
+    out[i] = t.constant - c14_4 * three_flavour[i] + t.amplitude * sin2[i];
 }
 
 Ratios::Ratios(const Config& config)
@@ -202,17 +203,17 @@ namespace nubayes {
 
 namespace {
 
-std::unique_ptr<OscillationExperiment> make(const ModelOptions& data, far_near::Setup setup) {
+std::unique_ptr<Experiment> make(const ModelOptions& data, far_near::Setup setup) {
   const std::string name = setup.name;
   far_near::Config config{std::move(setup), {}};
   config.options = far_near::options_from(data, config.setup);
   return build_experiment(
-      name, [&] { return std::make_unique<Chi2Experiment<far_near::Ratios>>(name, config); });
+      name, [&] { return std::make_unique<Chi2Experiment<far_near::Ratios>>(name, std::vector<ChannelUse>{{Flavour::e, Flavour::e, "P(nuebar->nuebar)"}}, pair_reasons::kBelowThreshold, config); });
 }
 
 } // namespace
 
-std::unique_ptr<OscillationExperiment> make_dayabay_experiment(const ModelOptions& data) {
+std::unique_ptr<Experiment> make_dayabay_experiment(const ModelOptions& data) {
   const std::string method = data.text("dayabay_method", "ratios");
   if (method == "ratios") return make(data, far_near::dayabay_setup());
   if (method != "spectra")
@@ -221,16 +222,16 @@ std::unique_ptr<OscillationExperiment> make_dayabay_experiment(const ModelOption
   options.three.sin2_2theta13 =
       data.number_in("dayabay_sin2_2theta13", options.three.sin2_2theta13, 0.0, 0.5);
   return build_experiment("dayabay", [&] {
-    return std::make_unique<Chi2Experiment<dayabay_spectra::Relative>>("dayabay", options);
+    return std::make_unique<Chi2Experiment<dayabay_spectra::Relative>>("dayabay", std::vector<ChannelUse>{{Flavour::e, Flavour::e, "P(nuebar->nuebar)"}}, pair_reasons::kBelowThreshold, options);
   });
 }
-std::unique_ptr<OscillationExperiment> make_doublechooz_experiment(const ModelOptions& data) {
+std::unique_ptr<Experiment> make_doublechooz_experiment(const ModelOptions& data) {
   return make(data, far_near::doublechooz_setup());
 }
-std::unique_ptr<OscillationExperiment> make_reno_experiment(const ModelOptions& data) {
+std::unique_ptr<Experiment> make_reno_experiment(const ModelOptions& data) {
   return make(data, far_near::reno_setup());
 }
-std::unique_ptr<OscillationExperiment> make_bugey3_experiment(const ModelOptions& data) {
+std::unique_ptr<Experiment> make_bugey3_experiment(const ModelOptions& data) {
   return make(data, far_near::bugey3_setup());
 }
 

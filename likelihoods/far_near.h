@@ -17,7 +17,9 @@
 #include "model_options.h"
 #include "reactor.h"
 #include "sterile3p1.h"
-#include "sterile_likelihood.h"
+#include "experiment.h"
+#include "model_options.h"
+#include "sterile3p1.h"
 #include "table_reader.h"
 
 #include <cstddef>
@@ -132,10 +134,10 @@ private:
 namespace nubayes {
 
 /// The far/near ratio experiments: ln L = −χ²/2.
-std::unique_ptr<OscillationExperiment> make_dayabay_experiment(const ModelOptions& data);
-std::unique_ptr<OscillationExperiment> make_doublechooz_experiment(const ModelOptions& data);
-std::unique_ptr<OscillationExperiment> make_reno_experiment(const ModelOptions& data);
-std::unique_ptr<OscillationExperiment> make_bugey3_experiment(const ModelOptions& data);
+std::unique_ptr<Experiment> make_dayabay_experiment(const ModelOptions& data);
+std::unique_ptr<Experiment> make_doublechooz_experiment(const ModelOptions& data);
+std::unique_ptr<Experiment> make_reno_experiment(const ModelOptions& data);
+std::unique_ptr<Experiment> make_bugey3_experiment(const ModelOptions& data);
 
 namespace far_near {
 /// The constants of each experiment (defined in dayabay.cpp, doublechooz.cpp, reno.cpp,

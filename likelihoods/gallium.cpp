@@ -370,14 +370,19 @@ namespace nubayes {
 
 namespace {
 
-class GalliumExperiment : public OscillationExperiment {
+class GalliumExperiment : public Experiment {
 public:
   explicit GalliumExperiment(const gallium::Options& options) : gallium_(options) {}
   std::string name() const override { return "gallium"; }
-  double loglike(const sterile3p1::Params& p, double& chi2) const override {
-    chi2 = gallium_.chi2(sterile3p1::sin2_2theta_ee(p), p.dm2_41);
+  double loglike(const ModelPoint& m, double& chi2) const override {
+    const auto [s, dm2] = two_flavour_equivalent(m.neutrinos, Flavour::e, Flavour::e, kAveragedDm2);
+    chi2 = gallium_.chi2(s, dm2);
     return -chi2 / 2 - gallium_.log_normalisation();
   }
+  std::vector<ChannelUse> channels() const override {
+    return {{Flavour::e, Flavour::e, "P(nue->nue), 51Cr/37Ar sources"}};
+  }
+  std::string pair_signal() const override { return pair_reasons::kBelowThreshold; }
   std::string fingerprint() const override { return gallium_.fingerprint(); }
 
 private:
@@ -386,7 +391,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<OscillationExperiment> make_gallium_experiment(const ModelOptions& data) {
+std::unique_ptr<Experiment> make_gallium_experiment(const ModelOptions& data) {
   gallium::Options options;
   options.include_best = data.flag("gallium_best", true);
   options.xsec_error = data.number_in("gallium_xsec_error", 0.03, 0.0, 0.5);

@@ -27,7 +27,9 @@
 // Evaluation is const and allocation-free (safe to share between threads).
 #include "model_options.h"
 #include "sterile3p1.h"
-#include "sterile_likelihood.h"
+#include "experiment.h"
+#include "model_options.h"
+#include "sterile3p1.h"
 #include "table_reader.h"
 
 #include <array>
@@ -146,6 +148,6 @@ namespace nubayes {
 /// The `gallium` experiment for [data] experiments. Options: `gallium_best` (true|false, default
 /// true: include BEST), `gallium_xsec_error` (σ_f, default 0.03, in [0, 0.5]; 0 fixes f = 1).
 /// Throws OptionError("...", ..., "data") for bad option values or unreadable inputs.
-std::unique_ptr<OscillationExperiment> make_gallium_experiment(const ModelOptions& data);
+std::unique_ptr<Experiment> make_gallium_experiment(const ModelOptions& data);
 
 } // namespace nubayes

@@ -11,15 +11,27 @@ namespace nubayes::icecube {
 
 namespace {
 
+/// Up-going through-going muon tracks: an e+e- pair is a cascade, not a track.
+constexpr const char* kPairSignal =
+    "none: the selection is of up-going muon tracks; an e+e- pair makes a cascade";
+
 /// The eight-year surface: ln L = −½ 2ΔLLH at sin²2θ24 = 4|Uμ4|²(1 − |Uμ4|²).
-class TableExperiment : public OscillationExperiment {
+class TableExperiment : public Experiment {
 public:
   explicit TableExperiment(const Options& options) : table_(options.inputs / kLlhFile) {}
   std::string name() const override { return "icecube"; }
-  double loglike(const sterile3p1::Params& p, double& chi2) const override {
-    chi2 = table_.value(sterile3p1::sin2_2theta_mumu(p), p.dm2_41);
+  double loglike(const ModelPoint& m, double& chi2) const override {
+    // A channel that does not oscillate enters at the table's top Δm² (averaged) with the same
+    // probability; its overall (1 − |U_μ4|²)² is absorbed by the analysis's free normalisation.
+    const auto [s, dm2] =
+        two_flavour_equivalent(m.neutrinos, Flavour::mu, Flavour::mu, kAveragedDm2);
+    chi2 = table_.value(s, dm2);
     return -0.5 * chi2;
   }
+  std::vector<ChannelUse> channels() const override {
+    return {{Flavour::mu, Flavour::mu, "P(numu->numu) through the Earth, official surface"}};
+  }
+  std::string pair_signal() const override { return kPairSignal; }
   std::string fingerprint() const override {
     return std::string("icecube method=table data=") + reactor::hex(table_.hash());
   }
@@ -30,7 +42,7 @@ private:
 
 /// The IC86-2011 refit: ln L = −χ²/2 + Σ ln Pois(n | n) (χ²: Poisson deviance, profiled
 /// normalisation).
-class EventsExperiment : public OscillationExperiment {
+class EventsExperiment : public Experiment {
 public:
   explicit EventsExperiment(const Options& options)
       : events_(EventsOptions{.inputs = options.inputs,
@@ -38,10 +50,14 @@ public:
                               .oversampling = options.oversampling,
                               .spectral_index_error = options.spectral_index_error}) {}
   std::string name() const override { return "icecube"; }
-  double loglike(const sterile3p1::Params& p, double& chi2) const override {
-    chi2 = events_.chi2(p);
+  double loglike(const ModelPoint& m, double& chi2) const override {
+    chi2 = events_.chi2(averaged_equivalent(m.neutrinos));
     return -0.5 * chi2 + events_.saturated_loglike();
   }
+  std::vector<ChannelUse> channels() const override {
+    return {{Flavour::mu, Flavour::mu, "P(numu->numu) through the Earth (PREM)"}};
+  }
+  std::string pair_signal() const override { return kPairSignal; }
   std::string fingerprint() const override {
     std::ostringstream out;
     out << "icecube method=events data=" << reactor::hex(events_.hash()) << " normalisation=";
@@ -98,15 +114,15 @@ Options options_from(const ModelOptions& data) {
 
 namespace nubayes {
 
-std::unique_ptr<OscillationExperiment> make_icecube_experiment(const icecube::Options& options) {
-  return build_experiment("icecube", [&]() -> std::unique_ptr<OscillationExperiment> {
+std::unique_ptr<Experiment> make_icecube_experiment(const icecube::Options& options) {
+  return build_experiment("icecube", [&]() -> std::unique_ptr<Experiment> {
     if (options.method == icecube::Method::events)
       return std::make_unique<icecube::EventsExperiment>(options);
     return std::make_unique<icecube::TableExperiment>(options);
   });
 }
 
-std::unique_ptr<OscillationExperiment> make_icecube_experiment(const ModelOptions& data) {
+std::unique_ptr<Experiment> make_icecube_experiment(const ModelOptions& data) {
   return make_icecube_experiment(icecube::options_from(data));
 }
 

@@ -9,7 +9,9 @@
 // 3+1 mapping: IceCube takes θ14 = θ34 = 0, so |Uμ4|² = sin²θ24 and the table's
 // sin²2θ24 = 4|Uμ4|²(1 − |Uμ4|²) (= sin²2θμμ, the νμ disappearance amplitude, also for θ14 ≠ 0).
 #include "model_options.h"
-#include "sterile_likelihood.h"
+#include "experiment.h"
+#include "model_options.h"
+#include "sterile3p1.h"
 #include "table_reader.h"
 
 #include <filesystem>
@@ -44,8 +46,8 @@ inline constexpr const char* kLlhFile = "icecube/8yr_2005.12942/2DLLHValues.txt"
 
 namespace nubayes {
 
-std::unique_ptr<OscillationExperiment> make_icecube_experiment(const ModelOptions& data);
+std::unique_ptr<Experiment> make_icecube_experiment(const ModelOptions& data);
 /// The same from options already read (tests).
-std::unique_ptr<OscillationExperiment> make_icecube_experiment(const icecube::Options& options);
+std::unique_ptr<Experiment> make_icecube_experiment(const icecube::Options& options);
 
 } // namespace nubayes

@@ -320,13 +320,22 @@ namespace nubayes {
 
 namespace {
 
-class LsndExperiment : public OscillationExperiment {
+class LsndExperiment : public Experiment {
 public:
   explicit LsndExperiment(const lsnd::Options& options) : lsnd_(options) {}
   std::string name() const override { return "lsnd"; }
-  double loglike(const sterile3p1::Params& p, double& chi2) const override {
-    chi2 = lsnd_.chi2(sterile3p1::sin2_2theta_mue(p), p.dm2_41);
+  double loglike(const ModelPoint& m, double& chi2) const override {
+    const auto [s, dm2] = two_flavour_equivalent(m.neutrinos, Flavour::mu, Flavour::e, kAveragedDm2);
+    chi2 = lsnd_.chi2(s, dm2);
     return -chi2 / 2 + lsnd_.saturated_loglike();
+  }
+  std::vector<ChannelUse> channels() const override {
+    return {{Flavour::mu, Flavour::e, "P(numubar->nuebar), decay at rest"}};
+  }
+  std::string pair_signal() const override {
+    return "none: DAR numubar end at 52.8 MeV, below the up-scattering threshold for m_heavy >= "
+           "53 MeV, and the selection needs the neutron-capture gamma of inverse beta decay, "
+           "which coherent up-scattering does not give";
   }
   std::string fingerprint() const override { return lsnd_.fingerprint(); }
 
@@ -336,7 +345,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<OscillationExperiment> make_lsnd_experiment(const ModelOptions& data) {
+std::unique_ptr<Experiment> make_lsnd_experiment(const ModelOptions& data) {
   lsnd::Options options;
   options.resolution = data.flag("lsnd_resolution", true);
   options.rate_error = data.number_in("lsnd_rate_error", lsnd::kRateError, 0.0, 0.01);

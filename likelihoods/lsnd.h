@@ -47,7 +47,9 @@
 // Evaluation is const and allocation-free.
 #include "model_options.h"
 #include "sterile3p1.h"
-#include "sterile_likelihood.h"
+#include "experiment.h"
+#include "model_options.h"
+#include "sterile3p1.h"
 #include "table_reader.h"
 
 #include <array>
@@ -149,6 +151,6 @@ namespace nubayes {
 /// default true), `lsnd_rate_error` (σ_P, default 6.97e-4, in (0, 0.01]), `lsnd_norm_error`
 /// (σ_ρ, default 0.155, in [0, 1]). Kopp's widths are 4.0e-4 and 0.2. Throws OptionError for bad
 /// values or unreadable inputs.
-std::unique_ptr<OscillationExperiment> make_lsnd_experiment(const ModelOptions& data);
+std::unique_ptr<Experiment> make_lsnd_experiment(const ModelOptions& data);
 
 } // namespace nubayes

@@ -442,9 +442,16 @@ void Appearance::oscillation_signal(double dm2, double sin2_2theta_mue,
   scaled_sums(&OscillationTemplate::sin2_sums, dm2, sin2_2theta_mue, signal);
 }
 
-void Appearance::oscillation_signal(const sterile3p1::Params& params,
-                                    std::span<double> signal) const {
-  oscillation_signal(params.dm2_41, sterile3p1::sin2_2theta_mue(params), signal);
+void Appearance::oscillation_signal(const NeutrinoSector& params, std::span<double> signal) const {
+  const Transition t = transition(params, Flavour::mu, Flavour::e);
+  if (t.oscillates()) {
+    oscillation_signal(params.dm2_41, t.amplitude, signal);
+    return;
+  }
+  // No oscillation in L/E: the same fraction of the full-transmutation sample in every bin.
+  full_transmutation(signal);
+  for (double& s : signal)
+    s *= t.constant;
 }
 
 void Appearance::oscillation_signal_exact(double dm2, double sin2_2theta_mue,

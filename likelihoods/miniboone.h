@@ -144,7 +144,9 @@ public:
 
   /// 3+1 appearance signal per νe bin and mode: sin²2θμe × S_i(1.267 Δm²), fast path.
   void oscillation_signal(double dm2, double sin2_2theta_mue, std::span<double> signal) const;
-  void oscillation_signal(const sterile3p1::Params& params, std::span<double> signal) const;
+  /// P(νμ→νe) of any neutrino sector (neutrino_sector.h): the oscillating case above, or a
+  /// constant P times the full-transmutation prediction.
+  void oscillation_signal(const NeutrinoSector& params, std::span<double> signal) const;
   /// The same by the direct per-event sum (reference; slow).
   void oscillation_signal_exact(double dm2, double sin2_2theta_mue, std::span<double> signal) const;
   /// The P = 1 prediction per νe bin and mode.

@@ -145,10 +145,12 @@ Disappearance::Disappearance(const Options& options) : options_(options) {
 
 double Disappearance::chi2(const sterile3p1::Params& p) const {
   if (!sterile3p1::is_physical(p)) return std::numeric_limits<double>::infinity();
-  const double s = sterile3p1::sin2_2theta_mumu(p);
+  // The official surfaces are in (Δm², sin²2θμμ): a channel that does not oscillate enters at
+  // the top of the grid with the same averaged probability.
+  const auto [s, dm2] = two_flavour_equivalent(p, Flavour::mu, Flavour::mu, kAveragedDm2);
   double sum = 0;
-  if (nu_) sum += nu_->chi2(p.dm2_41, s);
-  if (nubar_) sum += nubar_->chi2(p.dm2_41, s);
+  if (nu_) sum += nu_->chi2(dm2, s);
+  if (nubar_) sum += nubar_->chi2(dm2, s);
   return sum;
 }
 
@@ -164,11 +166,13 @@ std::string Disappearance::fingerprint() const {
 
 namespace nubayes {
 
-std::unique_ptr<OscillationExperiment> make_miniboone_disapp_experiment(const ModelOptions& data) {
+std::unique_ptr<Experiment> make_miniboone_disapp_experiment(const ModelOptions& data) {
   const miniboone_disapp::Options options = miniboone_disapp::options_from(data);
   return build_experiment("miniboone-disapp", [&] {
-    return std::make_unique<Chi2Experiment<miniboone_disapp::Disappearance>>("miniboone-disapp",
-                                                                            options);
+    return std::make_unique<Chi2Experiment<miniboone_disapp::Disappearance>>(
+        "miniboone-disapp",
+        std::vector<ChannelUse>{{Flavour::mu, Flavour::mu, "P(numu->numu), official surface"}},
+        pair_reasons::kNeedsMuon, options);
   });
 }
 

@@ -28,7 +28,9 @@
 // Evaluation is const and allocation-free (safe to share between threads).
 #include "model_options.h"
 #include "sterile3p1.h"
-#include "sterile_likelihood.h"
+#include "experiment.h"
+#include "model_options.h"
+#include "sterile3p1.h"
 #include "table_reader.h"
 
 #include <cstdint>
@@ -89,6 +91,6 @@ private:
 namespace nubayes {
 
 /// The `miniboone-disapp` experiment: ln L = −χ²/2.
-std::unique_ptr<OscillationExperiment> make_miniboone_disapp_experiment(const ModelOptions& data);
+std::unique_ptr<Experiment> make_miniboone_disapp_experiment(const ModelOptions& data);
 
 } // namespace nubayes

@@ -824,15 +824,25 @@ namespace nubayes {
 
 namespace {
 
-template <class Model> class MinosExperiment : public OscillationExperiment {
+template <class Model> class MinosExperiment : public Experiment {
 public:
   explicit MinosExperiment(const minos::Options& options) : model_(options) {}
   std::string name() const override { return "minos"; }
-  double loglike(const sterile3p1::Params& p, double& chi2) const override {
-    chi2 = model_.chi2(p);
+  double loglike(const ModelPoint& m, double& chi2) const override {
+    chi2 = model_.chi2(averaged_equivalent(m.neutrinos));
     return -0.5 * chi2;
   }
   std::string fingerprint() const override { return model_.fingerprint(); }
+  std::vector<ChannelUse> channels() const override {
+    return {{Flavour::mu, Flavour::mu, "P(numu->numu) CC, far/near"},
+            {Flavour::mu, Flavour::tau, "P(numu->nutau), NC sample (with mu->e)"}};
+  }
+  std::string pair_signal() const override {
+    // docs/models_on_experiments.md: up-scattering makes pairs in both detectors in proportion
+    // to the local flux, like NC events, so the far/near extrapolation cancels them to first order.
+    return "none in the CC sample (no muon); in the NC sample pairs are made in both detectors in "
+           "proportion to the local flux and cancel in the far/near fit (not modelled)";
+  }
 
 private:
   Model model_;
@@ -840,9 +850,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<OscillationExperiment> make_minos_experiment(const ModelOptions& data) {
+std::unique_ptr<Experiment> make_minos_experiment(const ModelOptions& data) {
   const minos::Options options = minos::options_from(data);
-  return build_experiment("minos", [&]() -> std::unique_ptr<OscillationExperiment> {
+  return build_experiment("minos", [&]() -> std::unique_ptr<Experiment> {
     if (options.method == minos::Method::surface)
       return std::make_unique<MinosExperiment<minos::Surface>>(options);
     return std::make_unique<MinosExperiment<minos::Release>>(options);

@@ -64,7 +64,9 @@
 #include "four_flavour_vacuum.h"
 #include "model_options.h"
 #include "sterile3p1.h"
-#include "sterile_likelihood.h"
+#include "experiment.h"
+#include "model_options.h"
+#include "sterile3p1.h"
 #include "table_reader.h"
 
 #include <Eigen/Cholesky>
@@ -219,6 +221,6 @@ private:
 namespace nubayes {
 
 /// The `minos` experiment: ln L = −χ²/2 of the chosen method.
-std::unique_ptr<OscillationExperiment> make_minos_experiment(const ModelOptions& data);
+std::unique_ptr<Experiment> make_minos_experiment(const ModelOptions& data);
 
 } // namespace nubayes

@@ -270,19 +270,19 @@ void Ratio::dayabay_mean_sin2(double k, std::span<double> out) const {
 
 void Ratio::predict(const sterile3p1::Params& p, std::span<double> ratio) const {
   if (ratio.size() != kBins) throw std::invalid_argument("neos: ratio needs 60 entries");
-  const double s = sterile3p1::sin2_2theta_ee(p);
-  const double k = sterile3p1::wavenumber(p.dm2_41);
-  if (s == 0 || k == 0) {
+  const Transition t = transition(p, Flavour::e, Flavour::e);
+  if (!t.oscillates()) { // the same factor at NEOS and Daya Bay
     std::fill(ratio.begin(), ratio.end(), 1.0);
     return;
   }
+  const double k = t.wavenumber;
   average_.mean_sin2(k, neos_sin2_);
   if (options_.dayabay == DayaBay::oscillating)
     dayabay_mean_sin2(k, dayabay_sin2_);
   else
     std::fill(dayabay_sin2_.begin(), dayabay_sin2_.end(), 0.5);
   for (std::size_t b = 0; b < kBins; ++b)
-    ratio[b] = (1 - s * neos_sin2_[b]) / (1 - s * dayabay_sin2_[b]);
+    ratio[b] = (t.constant + t.amplitude * neos_sin2_[b]) / (t.constant + t.amplitude * dayabay_sin2_[b]);
 }
 
 double Ratio::chi2(const sterile3p1::Params& p, double* norm) const {
@@ -303,9 +303,9 @@ std::string Ratio::fingerprint() const {
 
 namespace nubayes {
 
-std::unique_ptr<OscillationExperiment> make_neos_experiment(const ModelOptions& data) {
+std::unique_ptr<Experiment> make_neos_experiment(const ModelOptions& data) {
   const neos::Options options = neos::options_from(data);
-  return build_experiment("neos", [&] { return std::make_unique<Chi2Experiment<neos::Ratio>>("neos", options); });
+  return build_experiment("neos", [&] { return std::make_unique<Chi2Experiment<neos::Ratio>>("neos", std::vector<ChannelUse>{{Flavour::e, Flavour::e, "P(nuebar->nuebar)"}}, pair_reasons::kBelowThreshold, options); });
 }
 
 } // namespace nubayes

@@ -14,7 +14,9 @@
 //
 // Not thread-safe: evaluations reuse mutable scratch buffers (one object per thread/rank).
 #include "model_options.h"
-#include "sterile_likelihood.h"
+#include "experiment.h"
+#include "model_options.h"
+#include "sterile3p1.h"
 #include "reactor.h"
 
 #include <array>
@@ -140,6 +142,6 @@ private:
 namespace nubayes {
 
 /// The `neos` experiment: ln L = −χ²/2.
-std::unique_ptr<OscillationExperiment> make_neos_experiment(const ModelOptions& data);
+std::unique_ptr<Experiment> make_neos_experiment(const ModelOptions& data);
 
 } // namespace nubayes

@@ -225,15 +225,15 @@ Relative::Relative(const Options& options, Inputs&& inputs)
 void Relative::predict(const sterile3p1::Params& p, std::span<double> events) const {
   if (events.size() != kBaselines * kBins) throw std::invalid_argument("prospect: wrong size");
   const auto& null = options_.null == Null::release ? release_null_ : computed_null_;
-  const double s = sterile3p1::sin2_2theta_ee(p);
-  const double k = sterile3p1::wavenumber(p.dm2_41);
-  if (s == 0 || k == 0) {
-    std::copy(null.begin(), null.end(), events.begin());
+  const Transition t = transition(p, Flavour::e, Flavour::e);
+  if (!t.oscillates()) {
+    for (std::size_t i = 0; i < events.size(); ++i)
+      events[i] = null[i] * t.constant;
     return;
   }
-  average_.mean_sin2(k, sin2_);
+  average_.mean_sin2(t.wavenumber, sin2_);
   for (std::size_t i = 0; i < events.size(); ++i)
-    events[i] = null[i] * (1 - s * sin2_[i]);
+    events[i] = null[i] * (t.constant + t.amplitude * sin2_[i]);
 }
 
 double Relative::chi2(const sterile3p1::Params& p) const {
@@ -264,10 +264,10 @@ std::string Relative::fingerprint() const {
 
 namespace nubayes {
 
-std::unique_ptr<OscillationExperiment> make_prospect_experiment(const ModelOptions& data) {
+std::unique_ptr<Experiment> make_prospect_experiment(const ModelOptions& data) {
   const prospect::Options options = prospect::options_from(data);
   return build_experiment("prospect", [&] {
-    return std::make_unique<Chi2Experiment<prospect::Relative>>("prospect", options);
+    return std::make_unique<Chi2Experiment<prospect::Relative>>("prospect", std::vector<ChannelUse>{{Flavour::e, Flavour::e, "P(nuebar->nuebar)"}}, pair_reasons::kBelowThreshold, options);
   });
 }
 

@@ -18,7 +18,9 @@
 #include "model_options.h"
 #include "reactor.h"
 #include "sterile3p1.h"
-#include "sterile_likelihood.h"
+#include "experiment.h"
+#include "model_options.h"
+#include "sterile3p1.h"
 #include "table_reader.h"
 
 #include <Eigen/Core>
@@ -94,6 +96,6 @@ private:
 namespace nubayes {
 
 /// The `prospect` experiment: ln L = −χ²/2.
-std::unique_ptr<OscillationExperiment> make_prospect_experiment(const ModelOptions& data);
+std::unique_ptr<Experiment> make_prospect_experiment(const ModelOptions& data);
 
 } // namespace nubayes

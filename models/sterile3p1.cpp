@@ -6,10 +6,6 @@ namespace nubayes::sterile3p1 {
 
 namespace {
 
-bool is_probability(double u) {
-  return u >= 0 && u <= 1;
-} // false for NaN
-
 double sin2(double a) {
   const double s = std::sin(a);
   return s * s;
@@ -18,9 +14,7 @@ double sin2(double a) {
 } // namespace
 
 bool is_physical(const Params& p) {
-  return std::isfinite(p.dm2_41) && p.dm2_41 >= 0 && is_probability(p.ue4_sq) &&
-         is_probability(p.umu4_sq) && is_probability(p.utau4_sq) &&
-         p.ue4_sq + p.umu4_sq + p.utau4_sq <= 1;
+  return nubayes::is_physical(p);
 }
 
 double sin2_2theta_mue(const Params& p) {

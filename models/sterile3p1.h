@@ -5,17 +5,15 @@
 //   Δ = 1.267 Δm²41[eV²] L[m] / E[MeV]  (= L[km] / E[GeV]).
 // Throughout, x = L/E in m/MeV and sin²Δ = sin²(k x) with wavenumber k = 1.267 Δm²41.
 
+#include "neutrino_sector.h"
+
 namespace nubayes::sterile3p1 {
 
 /// Δ = kPhase · Δm²[eV²] · L[m] / E[MeV]; kPhase = 1/(4ħc) in these units.
 inline constexpr double kPhase = 1.267;
 
-struct Params {
-  double dm2_41 = 0;   ///< Δm²41 [eV²]
-  double ue4_sq = 0;   ///< |U_e4|²
-  double umu4_sq = 0;  ///< |U_μ4|²
-  double utau4_sq = 0; ///< |U_τ4|² (no effect on the short-baseline probabilities here)
-};
+/// The 3+1 point: Δm²41 and |U_α4|² of an oscillating ν₄ (neutrino_sector.h).
+using Params = NeutrinoSector;
 
 /// False outside the physical region: Δm²41 must be finite and >= 0, each |U_α4|² in [0, 1] and
 /// Σ_α |U_α4|² <= 1 (a row of a unitary 4×4 matrix). Callers turn false into ln L = −inf.

@@ -11,7 +11,7 @@
 // their published band (DarkLaterBenchmark). The v1 tests pin those findings (they fail if the
 // physics or the detector response changes) and check the independent numbers we do have.
 #include "cli_helpers.h"
-#include "dark_experiments.h"
+#include "miniboone_experiments.h"
 #include "dark_signal.h"
 #include "table_reader.h"
 
@@ -70,18 +70,26 @@ double band_edge(const std::string& file, double m_n) {
   return 0;
 }
 
-double energy_chi2(const TemplateSignal& signal, const DarkExperiment& experiment,
+/// χ² of a MiniBooNE energy term for the pairs alone (no oscillation, ν₄ not produced).
+double energy_chi2(const TemplateSignal& signal, const Experiment& experiment,
                    const dark::DarkZdParams& p) {
   std::vector<double> per_pot(signal.observables());
   EXPECT_TRUE(signal.predict(p, per_pot));
+  const auto& layout = signal.templates().layout;
+  const std::span<const double> pairs(per_pot);
+  ModelPoint point;
+  point.neutrinos.nu4_oscillates = false;
+  point.miniboone_pairs = {pairs.subspan(layout.fhc_enu(), layout.enu_bins),
+                           pairs.subspan(layout.rhc_enu(), layout.enu_bins),
+                           pairs.subspan(layout.fhc_cos(), layout.cos_bins)};
   double chi2 = 0;
-  experiment.loglike(per_pot, chi2);
+  experiment.loglike(point, chi2);
   return chi2;
 }
 
-std::unique_ptr<DarkExperiment> energy_2018(const TemplateSignal& signal) {
-  return make_energy_experiment("miniboone-combined-2018", miniboone::EnergyRange::full,
-                                signal.templates().layout, inputs_dir());
+std::unique_ptr<Experiment> energy_2018() {
+  return make_miniboone_energy("miniboone-combined-2018", miniboone::EnergyRange::full,
+                               inputs_dir());
 }
 
 } // namespace
@@ -100,7 +108,7 @@ TEST(DarkBenchmark, DecaysArePrompt) {
 
 TEST(DarkBenchmark, Chi2WithRingRules) {
   const TemplateSignal signal = benchmark_templates(PairSelection::rings);
-  const auto experiment = energy_2018(signal);
+  const auto experiment = energy_2018();
   // No signal: the official 2018 ν+ν̄ χ², notes §10.1 (63.783) and 1807.09877 ("63.8/38").
   EXPECT_NEAR(energy_chi2(signal, *experiment, scaled(1e-30)), 63.783, 0.01);
   const double chi2 = energy_chi2(signal, *experiment, kV1);
@@ -112,7 +120,7 @@ TEST(DarkBenchmark, Chi2WithRingRules) {
 
 TEST(DarkBenchmark, Chi2WithEveryPairOneShower) {
   const TemplateSignal signal = benchmark_templates(PairSelection::single_shower);
-  const auto experiment = energy_2018(signal);
+  const auto experiment = energy_2018();
   const double at_v1 = energy_chi2(signal, *experiment, kV1);
   double best = 1e300, best_scale = 0;
   for (double scale = 0.005; scale < 0.2; scale *= 1.1) {
@@ -137,7 +145,7 @@ TEST(DarkBenchmark, Chi2WithEveryPairOneShower) {
 TEST(DarkLaterBenchmark, FittedMixingInsidePublishedBand) {
   const TemplateSignal signal =
       benchmark_templates(PairSelection::single_shower, 0.42, 0.03 / 0.42);
-  const auto experiment = energy_2018(signal);
+  const auto experiment = energy_2018();
   double best = 1e300, best_u = 0;
   for (double u = 5e-8; u < 5e-6; u *= 1.05) {
     const double chi2 = energy_chi2(signal, *experiment, {0.42, 0.03, u, 0.25, 2e-10});
@@ -219,8 +227,8 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, DarkBadConfig,
     ::testing::Values(
         DarkBadCase{"unknown_experiment",
-                    "--set data.experiments=miniboone-combined-2018,lsnd",
-                    {"[data] experiments", "unknown experiment 'lsnd'", "miniboone-angle-2020"}},
+                    "--set data.experiments=miniboone-combined-2018,lsdn",
+                    {"[data] experiments", "unknown experiment 'lsdn'", "miniboone-angle-2020"}},
         DarkBadCase{"impossible_masses",
                     "--set 'prior.m_ZD=uniform 0.3 0.5' --set 'prior.m_N=uniform 0.1 0.25'",
                     {"[prior] m_ZD", "impossible masses", "m_ZD must be below m_N"}},

@@ -260,7 +260,7 @@ TEST(Minos, SurfaceIsExactOnTheGridAndClampedOutside) {
 }
 
 TEST(Minos, EvaluationSpeed) {
-  const auto time_it = [](const OscillationExperiment& e) {
+  const auto time_it = [](const Experiment& e) {
     double chi2 = 0, sum = 0;
     const int n = 400;
     const auto start = std::chrono::steady_clock::now();

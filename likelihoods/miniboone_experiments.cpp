@@ -1,0 +1,168 @@
+#include "miniboone_experiments.h"
+
+#include "dark_templates.h"
+#include "miniboone_geometry.h"
+
+#include <cmath>
+#include <numbers>
+#include <numeric>
+
+namespace nubayes {
+
+namespace {
+
+using miniboone::Sample;
+
+/// One beam mode of a sample: its exposure and whether it is the ν̄ (RHC) mode.
+struct Mode {
+  bool nubar = false;
+  double pot = 0;
+};
+
+constexpr const char* kEnergyPairs =
+    "e+e- pairs that pass the nue CCQE selection, per E_nu^QE bin (dark templates x POT)";
+
+class EnergyExperiment : public Experiment {
+public:
+  EnergyExperiment(std::string name, miniboone::Options options, std::vector<Mode> modes)
+      : name_(std::move(name)), appearance_(options), modes_(std::move(modes)),
+        signal_(appearance_.signal_size(), 0.0) {}
+
+  std::string name() const override { return name_; }
+  double loglike(const ModelPoint& m, double& chi2) const override {
+    fill_signal(m);
+    chi2 = appearance_.chi2(signal_);
+    const double n = static_cast<double>(appearance_.chi2_bins());
+    return -0.5 * (chi2 + appearance_.log_det() + n * std::log(2 * std::numbers::pi));
+  }
+  std::string fingerprint() const override { return name_ + " " + appearance_.fingerprint(); }
+  std::vector<Observable> observables(const ModelPoint& m) const override {
+    fill_signal(m);
+    return appearance_.observables(signal_, name_);
+  }
+  std::vector<ChannelUse> channels() const override {
+    return {{Flavour::mu, Flavour::e, "P(numu->nue) and P(numubar->nuebar), BNB"}};
+  }
+  std::string pair_signal() const override { return kEnergyPairs; }
+
+private:
+  /// Oscillation signal plus, where the model has them, its pairs at each mode's exposure.
+  void fill_signal(const ModelPoint& m) const {
+    appearance_.oscillation_signal(m.neutrinos, signal_);
+    if (!m.miniboone_pairs.present()) return;
+    const std::size_t bins = signal_.size() / modes_.size();
+    for (std::size_t k = 0; k < modes_.size(); ++k) {
+      const auto per_pot = modes_[k].nubar ? m.miniboone_pairs.rhc_enu : m.miniboone_pairs.fhc_enu;
+      for (std::size_t b = 0; b < bins; ++b)
+        signal_[k * bins + b] += modes_[k].pot * per_pot[b];
+    }
+  }
+
+  std::string name_;
+  miniboone::Appearance appearance_;
+  std::vector<Mode> modes_;
+  mutable std::vector<double> signal_;
+};
+
+class AngleExperiment : public Experiment {
+public:
+  AngleExperiment(miniboone::DigitisedDistribution distribution,
+                  miniboone::ShapeStatistic statistic)
+      : distribution_(std::move(distribution)), statistic_(statistic),
+        prediction_(distribution_.bins(), 0.0) {}
+
+  std::string name() const override { return "miniboone-angle-2020"; }
+  double loglike(const ModelPoint& m, double& chi2) const override {
+    fill_prediction(m);
+    // A signal with no events has no shape: score it as no signal at all.
+    const bool empty = std::accumulate(prediction_.begin(), prediction_.end(), 0.0) <= 0;
+    chi2 = miniboone::excess_chi2(distribution_, prediction_,
+                                  empty && statistic_ == miniboone::ShapeStatistic::shape
+                                      ? miniboone::ShapeStatistic::rate
+                                      : statistic_);
+    return -0.5 * chi2;
+  }
+  std::string fingerprint() const override {
+    std::string text = name();
+    for (double x : distribution_.data) {
+      text += ' ';
+      text += std::to_string(x);
+    }
+    return text;
+  }
+  std::vector<Observable> observables(const ModelPoint& m) const override {
+    fill_prediction(m);
+    Observable o;
+    o.name = name() + " nu";
+    o.axis = "cos theta";
+    o.edges = distribution_.edges;
+    o.data = distribution_.data;
+    o.background = distribution_.background;
+    o.prediction = prediction_;
+    return {o};
+  }
+  std::vector<ChannelUse> channels() const override { return {}; }
+  std::string pair_signal() const override {
+    return "e+e- pairs that pass the nue CCQE selection, per cos theta bin (2020 nu mode)";
+  }
+  bool needs_pair_signal() const override { return true; }
+
+private:
+  void fill_prediction(const ModelPoint& m) const {
+    const auto per_pot = m.miniboone_pairs.fhc_cos;
+    for (std::size_t b = 0; b < prediction_.size(); ++b)
+      prediction_[b] = b < per_pot.size() ? miniboone::kPot2020Nu * per_pot[b] : 0.0;
+  }
+
+  miniboone::DigitisedDistribution distribution_;
+  miniboone::ShapeStatistic statistic_;
+  mutable std::vector<double> prediction_;
+};
+
+} // namespace
+
+std::unique_ptr<Experiment> make_miniboone_energy(const std::string& name,
+                                                  miniboone::EnergyRange range,
+                                                  const std::filesystem::path& inputs) {
+  const Mode nu2018{false, miniboone::kPot2018Nu};
+  const Mode nu2020{false, miniboone::kPot2020Nu};
+  const Mode nubar2018{true, miniboone::kPot2018Nubar};
+  Sample sample;
+  std::vector<Mode> modes;
+  if (name == "miniboone-combined-2018") {
+    sample = Sample::combined2018;
+    modes = {nu2018, nubar2018};
+  } else if (name == "miniboone-combined-2020") {
+    sample = Sample::combined2020;
+    modes = {nu2020, nubar2018};
+  } else if (name == "miniboone-nu-2018") {
+    sample = Sample::nu2018;
+    modes = {nu2018};
+  } else if (name == "miniboone-nubar-2018") {
+    sample = Sample::nubar2018;
+    modes = {nubar2018};
+  } else if (name == "miniboone-nu-2020") {
+    sample = Sample::nu2020;
+    modes = {nu2020};
+  } else {
+    return nullptr;
+  }
+  miniboone::Options options;
+  options.sample = sample;
+  options.range = range;
+  options.inputs = inputs;
+  return std::make_unique<EnergyExperiment>(name, options, std::move(modes));
+}
+
+std::unique_ptr<Experiment> make_miniboone_angle(miniboone::ShapeStatistic statistic,
+                                                 const std::filesystem::path& inputs) {
+  auto distribution =
+      miniboone::load_distribution(miniboone::Distribution::costheta_nu_2020, inputs);
+  const std::size_t template_bins = darkfit::ObservableLayout{}.cos_bins;
+  if (distribution.bins() != template_bins)
+    throw std::runtime_error("costheta-nu-2020: " + std::to_string(distribution.bins()) +
+                             " bins, the templates have " + std::to_string(template_bins));
+  return std::make_unique<AngleExperiment>(std::move(distribution), statistic);
+}
+
+} // namespace nubayes
