@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <boost/program_options.hpp>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -139,7 +140,7 @@ int command_reweight(const std::vector<std::string>& args) {
     return exit_code::bad_input;
   }
   if (vm.count("help")) {
-    std::cout << "usage: nubayes reweight RUN.h5 --prior \"NAME = SPEC\" [--prior ...] [--out NEW.h5] [--json]\n"
+    std::cout << "usage: nubayes reweight RUN.h5 --prior \"NAME = SPEC\" [--prior ...] [--out NEW.h5] [--json] [--min-ess N]\n"
               << named;
     return exit_code::ok;
   }
@@ -150,6 +151,10 @@ int command_reweight(const std::vector<std::string>& args) {
   const std::string path = vm["run"].as<std::string>();
   const std::string out_path = vm.count("out") ? vm["out"].as<std::string>() : "";
   const double min_ess = vm["min-ess"].as<double>();
+  if (!(min_ess >= 0) || !std::isfinite(min_ess)) {
+    std::cerr << "nubayes reweight: --min-ess must be a number >= 0\n";
+    return exit_code::bad_input;
+  }
   RunFileContents reweighted;
   std::map<std::string, std::string> typed;
   RunFileContents run;
