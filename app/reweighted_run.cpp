@@ -57,7 +57,7 @@ const std::set<std::string> written_by_the_writer = {
 SampleRows sample_rows(const RunFileContents& run) {
   SampleRows rows;
   rows.n = run.rows;
-  const auto& col = [&](const std::string& name) -> const std::vector<double>& {
+  const auto col = [&](const std::string& name) -> const std::vector<double>& {
     const auto it = run.columns.find(name);
     if (it == run.columns.end()) throw std::runtime_error("run has no /nested_sampling/" + name);
     return it->second;
