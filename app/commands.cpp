@@ -92,6 +92,7 @@ std::string usage() {
          "  nubayes info RUN.h5 [--json]\n"
          "  nubayes compare RUN.h5 RUN.h5 ... [--reference RUN.h5] [--prior-odds a,b,...] [--json|--csv|--markdown]\n"
          "  nubayes export RUN.h5 [--getdist PREFIX] [--anesthetic PREFIX]\n"
+         "  nubayes reweight RUN.h5 --prior \"NAME = SPEC\" [--prior ...] [--out NEW.h5] [--json] [--min-ess N]\n"
          "  nubayes pg --a RUN_A.h5 --b RUN_B.h5 --ab RUN_AB.h5 [--dof N] [--json] [--force] [--no-polish]\n"
          "  nubayes predict RUN.h5 --out PRED.h5 [--draws N] [--seed S]\n"
          "  nubayes submit CONFIG.ini --ranks N --time HH:MM:SS [--grid GRID.txt] [--partition P] [--account A] [--dry-run]\n"

@@ -14,6 +14,7 @@ int command_export(const std::vector<std::string>& args);
 int command_pg(const std::vector<std::string>& args);
 int command_predict(const std::vector<std::string>& args);
 int command_submit(const std::vector<std::string>& args);
+int command_reweight(const std::vector<std::string>& args);
 
 /// The usage text of `nubayes` itself.
 std::string usage();

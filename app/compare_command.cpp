@@ -78,6 +78,7 @@ double equivalent_sigma(double ln_b) {
 /// Short name of an evidence method for the table.
 std::string method_label(const std::string& method) {
   if (method == "nested_sampling") return "NS";
+  if (method == "nested_sampling_reweighted") return "NS-rw";
   if (method == "thermodynamic_integration") return "TI";
   return method;
 }

@@ -166,6 +166,10 @@ int command_export(const std::vector<std::string>& args) {
       const auto& prefix = vm["anesthetic"].as<std::string>();
       if (c.is_mcmc())
         throw std::runtime_error(run + ": --anesthetic needs a nested-sampling run (dead points with birth contours); this is an MCMC run: use --getdist");
+      // anesthetic recomputes the weights from the birth contours under the original prior.
+      if (!c.text("reweighted_from").empty())
+        throw std::runtime_error(run + ": --anesthetic would drop the reweighting (anesthetic recomputes weights from the birth contours); this run is reweighted from " +
+                                 c.text("reweighted_from") + ": use --getdist");
       const std::size_t n = write_anesthetic(c, prefix);
       std::cout << "anesthetic: " << prefix << "_dead-birth.txt (" << n << " rows), " << prefix << ".paramnames\n";
     }

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   if (command == "pg") return nubayes::command_pg(rest);
   if (command == "predict") return nubayes::command_predict(rest);
   if (command == "submit") return nubayes::command_submit(rest);
+  if (command == "reweight") return nubayes::command_reweight(rest);
   if (command == "run") {
     // MPI only when a launcher (mpirun, srun) started us: a plain serial run then needs no
     // MPI runtime at all (faster start, and no PMIx files under resource limits).

@@ -76,6 +76,14 @@ void print_marginals(const RunFileContents& r, const std::vector<double>& w, std
 }
 
 
+/// Each line of `text` behind the summary's 14-column indent.
+std::string indented(const std::string& text) {
+  std::istringstream in(text);
+  std::string out;
+  for (std::string line; std::getline(in, line);) out += "              " + line + "\n";
+  return out;
+}
+
 } // namespace
 
 void print_run_summary(const RunFileContents& r, std::ostream& out, std::optional<double> analytic_logz) {
@@ -92,6 +100,10 @@ void print_run_summary(const RunFileContents& r, std::ostream& out, std::optiona
     out << std::setprecision(4) << "ln Z:         " << r.number("logz") << " +- " << r.number("logz_err");
     if (analytic_logz) out << "   (analytic " << *analytic_logz << ")";
     out << "\ninformation:  H = " << r.number("information") << " nats\n";
+    if (const std::string source = r.text("reweighted_from"); !source.empty())
+      out << "reweighted:   from " << source << " (ln Z " << r.number("logz_original") << " +- "
+          << r.number("logz_err_original") << "), ESS " << std::setprecision(0) << r.number("ess") << " of "
+          << r.number("ess_original") << ", to the priors\n" << indented(r.text("reweighted_priors"));
     out << std::setprecision(0) << "likelihood:   " << r.number("nlike") << " calls, "
         << r.number("iterations") << " iterations, ESS " << r.number("ess") << "\n";
     const double p = r.number("insertion_ks_pvalue"), pc = r.number("insertion_ks_pvalue_chunks");
@@ -99,10 +111,14 @@ void print_run_summary(const RunFileContents& r, std::ostream& out, std::optiona
     if (p < 0.01 || pc < 0.01) out << "  WARNING: constrained sampling looks biased";
     out << "\n";
   }
+  print_posterior(r, out);
+  if (r.is_mcmc()) print_mcmc_diagnostics(r, out);
+}
+
+void print_posterior(const RunFileContents& r, std::ostream& out) {
   print_best_fit(r, out);
   const auto w = posterior_weights(r);
   if (!w.empty() && r.rows > 0) print_marginals(r, w, out);
-  if (r.is_mcmc()) print_mcmc_diagnostics(r, out);
 }
 
 void print_run_summary_json(const RunFileContents& r, std::ostream& out) {

@@ -4,10 +4,14 @@
 
 namespace nubayes {
 
-RunConfig stored_run_config(const RunFileContents& run, const std::string& path) {
+void require_complete(const RunFileContents& run, const std::string& path) {
   if (!run.complete())
     throw std::runtime_error(path + ": run is not complete (status '" + run.text("status") +
                              "'); resume it first");
+}
+
+RunConfig stored_run_config(const RunFileContents& run, const std::string& path) {
+  require_complete(run, path);
   RunConfig rc =
       resolve_run_config(Config::parse_text(run.text("config"), path + " (config attribute)"));
   std::vector<std::string> params;

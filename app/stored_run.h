@@ -8,6 +8,10 @@
 
 namespace nubayes {
 
+/// Throws std::runtime_error naming `path` unless the run finished (its weights and evidence
+/// are final).
+void require_complete(const RunFileContents& run, const std::string& path);
+
 /// Resolves the config stored in `run` (read from `path`). Throws std::runtime_error naming the
 /// file if the run is unfinished or the rebuilt parameters differ from the file's.
 RunConfig stored_run_config(const RunFileContents& run, const std::string& path);

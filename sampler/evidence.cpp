@@ -9,8 +9,6 @@
 
 namespace nubayes {
 
-namespace {
-
 double log_sum_exp(const std::vector<double>& x) {
   const double m = x.empty() ? -std::numeric_limits<double>::infinity() : *std::max_element(x.begin(), x.end());
   if (!std::isfinite(m)) return m;
@@ -18,6 +16,8 @@ double log_sum_exp(const std::vector<double>& x) {
   for (double v : x) s += std::exp(v - m);
   return m + std::log(s);
 }
+
+namespace {
 
 /// Q_KS(lambda) = 2 sum (-1)^(k-1) exp(-2 k^2 lambda^2), the Kolmogorov survival function.
 double kolmogorov_survival(double lambda) {

@@ -12,6 +12,9 @@ struct EvidenceSummary {
   double ess = 0;         ///< Kish effective sample size of the weights
 };
 
+/// ln sum_i exp(x_i), without overflow; -inf for an empty x or all -inf.
+double log_sum_exp(const std::vector<double>& x);
+
 /// logwt: unnormalised log weights; logl: log-likelihoods; nlive: live points at each death.
 /// The error uses Var(ln Z) = sum_j (1 - F_{j-1})^2 / n_j^2, where F is the posterior mass
 /// accumulated before death j: the compression t_j ~ Exp(n_j) moves every later weight.
