@@ -333,9 +333,9 @@ public:
     return {{Flavour::mu, Flavour::e, "P(numubar->nuebar), decay at rest"}};
   }
   std::string pair_signal() const override {
-    return "none: DAR numubar end at 52.8 MeV, below the up-scattering threshold for m_heavy >= "
-           "53 MeV, and the selection needs the neutron-capture gamma of inverse beta decay, "
-           "which coherent up-scattering does not give";
+    return "none: DAR numubar end at 52.8 MeV, at most 2.7 MeV above the up-scattering threshold "
+           "(m_heavy >= 50 MeV), and the selection needs the neutron-capture gamma of inverse beta "
+           "decay, which coherent up-scattering does not give";
   }
   std::string fingerprint() const override { return lsnd_.fingerprint(); }
 
