@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 mode=${1:-run}
 
 packages=(cmake g++ make git libopenmpi-dev openmpi-bin libeigen3-dev libgsl-dev libhdf5-dev hdf5-tools
-          libboost-program-options-dev libgtest-dev python3-numpy python3-scipy python3-matplotlib
+          libboost-program-options-dev libssl-dev libgtest-dev python3-numpy python3-scipy python3-matplotlib
           python3-h5py python3-xarray python3-h5netcdf python3-emcee)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" > /dev/null 2>&1 || missing+=("$p"); done

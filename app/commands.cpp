@@ -5,15 +5,19 @@
 #include "exit_codes.h"
 #include "mcmc_run.h"
 #include "nested_run.h"
+#include "output_path.h"
 #include "parse_number.h"
 #include "run_config.h"
 #include "run_summary.h"
+#include "signals.h"
 
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cmath>
 #include <iomanip>
 #include <iostream>
+#include <limits>
+#include <set>
 #include <sstream>
 
 namespace po = boost::program_options;
@@ -67,7 +71,10 @@ int guarded(const Communicator& comm, Body body) {
   } catch (const ConfigError& e) {
     if (comm.is_root()) std::cerr << "nubayes: " << e.what() << "\n";
     return exit_code::bad_input;
-  } catch (const ResumeRefused& e) {
+  } catch (const BadRunFile& e) {
+    if (comm.is_root()) std::cerr << "nubayes: " << e.what() << "\n";
+    return exit_code::bad_input;
+  } catch (const StartRefused& e) {
     if (comm.is_root()) std::cerr << "nubayes: " << e.what() << "\n";
     return exit_code::bad_input;
   } catch (const PeerFailure&) {
@@ -82,12 +89,19 @@ int guarded(const Communicator& comm, Body body) {
   }
 }
 
+/// Whether rank 0 got SIGTERM or SIGUSR1 while the run was being set up (collective).
+bool signal_during_startup(const Communicator& comm) {
+  std::vector<double> received{checkpoint_signal_received() ? 1.0 : 0.0};
+  comm.broadcast(received);
+  return received[0] != 0;
+}
+
 } // namespace
 
 std::string usage() {
   return "nubayes: Bayesian evidences and posteriors over MPI\n\n"
          "usage:\n"
-         "  nubayes run CONFIG.ini [--set section.key=value]... [--resume] [--quiet]\n"
+         "  nubayes run CONFIG.ini [--set section.key=value]... [--resume | --overwrite] [--quiet]\n"
          "  nubayes eval CONFIG.ini --at name=value,name=value... [--json] [--set ...]\n"
          "  nubayes info RUN.h5 [--json]\n"
          "  nubayes compare RUN.h5 RUN.h5 ... [--reference RUN.h5] [--prior-odds a,b,...] [--json|--csv|--markdown]\n"
@@ -108,7 +122,8 @@ int command_run(const std::vector<std::string>& args) {
     po::options_description named("nubayes run options");
     named.add_options()("help,h", "this help")("config", po::value<std::string>()->required(), "config file")(
         "set", po::value<std::vector<std::string>>()->composing(), "override: section.key=value")(
-        "resume", po::bool_switch(), "continue from the checkpoint (or report a finished run)")(
+        "resume", po::bool_switch(), "continue from the checkpoint (or report a finished run of this config)")(
+        "overwrite", po::bool_switch(), "replace a finished run (or another file) at the output path")(
         "quiet", po::bool_switch(), "no progress lines");
     po::positional_options_description positional;
     positional.add("config", 1);
@@ -117,7 +132,20 @@ int command_run(const std::vector<std::string>& args) {
       return exit_code::ok;
     }
     const auto vm = parse(args, named, positional, "run");
-    const RunConfig rc = resolve_run_config(load_config(vm));
+    if (vm["resume"].as<bool>() && vm["overwrite"].as<bool>())
+      throw UsageError("nubayes run: --resume and --overwrite exclude each other");
+    const Config config = load_config(vm);
+    const RunConfig rc = resolve_run_config(config);
+    std::vector<std::string> inputs = {vm["config"].as<std::string>()};
+    if (rc.sampler_kind == "mcmc") inputs.push_back(rc.mcmc.init);
+    inputs.insert(inputs.end(), rc.input_files.begin(), rc.input_files.end());
+    check_output_path(config, rc.output, inputs);
+    if (signal_during_startup(comm)) {
+      if (comm.is_root())
+        std::cerr << "nubayes: stopped by a signal during start-up, before anything was written; "
+                     "run the same command again\n";
+      return exit_code::checkpointed;
+    }
     const PriorSpace prior(rc.problem.priors);
     if (prior.nsampled() == 0) throw ConfigError(vm["config"].as<std::string>() + ": [prior]: every parameter is fixed; nothing to sample");
     const Problem problem(prior, *rc.problem.likelihood, rc.model);
@@ -126,11 +154,12 @@ int command_run(const std::vector<std::string>& args) {
     settings.output = rc.output;
     settings.checkpoint_every = rc.checkpoint_every;
     settings.resume = vm["resume"].as<bool>();
+    settings.overwrite = vm["overwrite"].as<bool>();
     settings.quiet = vm["quiet"].as<bool>();
     settings.fingerprint = rc.fingerprint;
     settings.layout = layout_for(rc);
     settings.attributes = {rc.sampler_kind, rc.model, rc.problem.datasets, NUBAYES_GIT_COMMIT, rc.resolved_text,
-                           static_cast<std::int64_t>(rc.seed), comm.size()};
+                           static_cast<std::int64_t>(rc.seed), comm.size(), rc.fingerprint, rc.input_sha256};
 
     const auto start = std::chrono::steady_clock::now();
     int code = exit_code::ok;
@@ -176,9 +205,11 @@ int command_eval(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i < names.size(); ++i)
       if (rc.problem.priors[i].kind == PriorKind::fixed) theta[i] = rc.problem.priors[i].a;
     std::istringstream list(vm["at"].as<std::string>());
+    std::set<std::string> given;
     for (std::string item; std::getline(list, item, ',');) {
       const auto eq = item.find('=');
       const std::string name = item.substr(0, eq);
+      if (!given.insert(name).second) throw UsageError("nubayes eval: --at: '" + name + "' is given twice");
       const auto it = std::find(names.begin(), names.end(), name);
       if (eq == std::string::npos || it == names.end())
         throw UsageError("nubayes eval: --at: '" + item + "' is not name=value for a parameter of this model");
@@ -229,7 +260,12 @@ int command_eval(const std::vector<std::string>& args) {
         for (const auto& line : report) std::cout << "  " << line << "\n";
       }
     }
-    return std::isnan(logl) ? exit_code::failure : exit_code::ok;
+    // -inf is a point the likelihood excludes; NaN or +inf is a broken likelihood.
+    if (!(logl < std::numeric_limits<double>::infinity())) {
+      std::cerr << "nubayes: error: ln L is " << logl << " at this point\n";
+      return exit_code::failure;
+    }
+    return exit_code::ok;
   });
 }
 

@@ -4,6 +4,7 @@
 #include "text_format.h"
 
 #include "exit_codes.h"
+#include "parse_number.h"
 #include "run_file.h"
 
 #include <algorithm>
@@ -128,8 +129,9 @@ int command_compare(const std::vector<std::string>& args) {
       std::size_t i = 0;
       for (std::string item; std::getline(in, item, ','); ++i) {
         if (i >= rows.size()) throw std::invalid_argument("--prior-odds: more values than runs");
-        prior_odds[i] = std::stod(item);
-        if (!(prior_odds[i] > 0)) throw std::invalid_argument("--prior-odds: values must be positive");
+        const auto odds = parse_finite(item);
+        if (!odds || !(*odds > 0)) throw std::invalid_argument("--prior-odds: '" + item + "' is not a positive number");
+        prior_odds[i] = *odds;
       }
       if (i != rows.size()) throw std::invalid_argument("--prior-odds: one value per run");
     }

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -34,6 +35,8 @@ std::string strip_comment(const std::string& line) {
 } // namespace
 
 Config Config::parse_file(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) throw ConfigError(path + ": is a folder, not a config file");
   std::ifstream in(path);
   if (!in) throw ConfigError(path + ": cannot open config file");
   std::stringstream text;

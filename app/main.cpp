@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "communicator.h"
 #include "exit_codes.h"
+#include "signals.h"
 
 #include <csignal>
 #include <hdf5.h>
@@ -37,6 +38,9 @@ int main(int argc, char** argv) {
   if (command == "submit") return nubayes::command_submit(rest);
   if (command == "reweight") return nubayes::command_reweight(rest);
   if (command == "run") {
+    // First, before anything slow (MPI, reading inputs, building the likelihood): a SIGTERM or
+    // SIGUSR1 during start-up then ends the run with exit code 3 instead of killing it.
+    nubayes::install_checkpoint_signal_handlers();
     // MPI only when a launcher (mpirun, srun) started us: a plain serial run then needs no
     // MPI runtime at all (faster start, and no PMIx files under resource limits).
     std::optional<nubayes::MpiSession> mpi;

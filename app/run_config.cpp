@@ -1,8 +1,12 @@
 #include "run_config.h"
 
+#include "input_files.h"
 #include "parse_number.h"
+#include "table_reader.h"
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <sstream>
 
@@ -23,7 +27,7 @@ constexpr KeyDoc fixed_keys[] = {
     {"run", "seed", "1", "master random seed; same config, seed and rank count = identical output"},
     {"run", "checkpoint_every", "600", "seconds between checkpoints (also on SIGTERM/SIGUSR1)"},
     {"sampler", "kind", "nested", "nested (evidence and posterior) | mcmc (posterior; evidence with algorithm = tempered)"},
-    {"sampler", "nlive", "500", "nested: number of live points"},
+    {"sampler", "nlive", "500", "nested: number of live points (2 to 10000: memory grows as 8 nlive^2 bytes)"},
     {"sampler", "method", "auto", "nested: auto | region | slice: how replacements are drawn (auto: region "
                                   "sampling while it is cheaper than slice sampling)"},
     {"sampler", "dlogz", "0.5", "nested: stop when ln(Z + Lmax X) - ln Z is below this"},
@@ -44,6 +48,8 @@ constexpr KeyDoc fixed_keys[] = {
     {"sampler", "beta_min", "1e-6", "mcmc tempered: inverse temperature of the hottest rung"},
     {"sampler", "init", "", "mcmc: a finished run file (e.g. nested sampling) whose posterior gives the starting points"},
     {"model", "name", "(required)", "the model or test problem, see below"},
+    {"data", "allow_modified_inputs", "false", "true: an input file that differs from the sha256 in its MANIFEST.md is a "
+                                               "loud warning instead of an error"},
 };
 
 bool is_fixed_key(const std::string& section, const std::string& key) {
@@ -132,7 +138,7 @@ RunConfig resolve_run_config(const Config& config) {
   std::ostringstream sampler_text;
   sampler_text << "[sampler]\nkind = " << rc.sampler_kind;
   if (rc.sampler_kind == "nested") {
-    rc.nested.nlive = r.whole("sampler", "nlive", 2, 1e7);
+    rc.nested.nlive = r.whole("sampler", "nlive", 2, static_cast<double>(kMaxNlive));
     const std::string method = r.text("sampler", "method");
     if (method == "auto") rc.nested.method = SamplingMethod::automatic;
     else if (method == "region") rc.nested.method = SamplingMethod::region;
@@ -201,7 +207,13 @@ RunConfig resolve_run_config(const Config& config) {
     if (e.key != "name") model_keys[e.key] = e.value;
   ModelOptions options(model_keys);
   std::map<std::string, std::string> data_keys;
-  for (const auto& e : config.entries("data")) data_keys[e.key] = e.value;
+  bool allow_modified_inputs = false;
+  for (const auto& e : config.entries("data")) {
+    if (e.key != "allow_modified_inputs") data_keys[e.key] = e.value;
+    else if (e.value == "true" || e.value == "false") allow_modified_inputs = e.value == "true";
+    else config.fail("data", e.key, "'" + e.value + "': expected true or false");
+  }
+  set_allow_modified_inputs(allow_modified_inputs);
   ModelOptions data(data_keys, "data");
   try {
     rc.problem = build_problem(rc.model, options, data, priors);
@@ -230,15 +242,29 @@ RunConfig resolve_run_config(const Config& config) {
       << "\ncheckpoint_every = " << format(rc.checkpoint_every) << "\n\n";
   rest << sampler_text.str() << "[model]\nname = " << rc.model << "\n";
   for (const auto& [k, v] : options.resolved()) rest << k << " = " << v << "\n";
-  if (!data.resolved().empty()) {
+  if (!data.resolved().empty() || allow_modified_inputs) {
     rest << "\n[data]\n";
     for (const auto& [k, v] : data.resolved()) rest << k << " = " << v << "\n";
+    if (allow_modified_inputs) rest << "allow_modified_inputs = true\n";
   }
   rest << "\n[prior]\n";
   for (const auto& p : rc.problem.priors) rest << p.name << " = " << p.text() << "\n";
   rc.resolved_text = run.str() + rest.str();
+  // Every input file the likelihood read, with the sha256 of its bytes (paths under the inputs
+  // folder relative to it, so a moved tree resumes): a resume on other data is refused.
+  std::ostringstream inputs;
+  const std::filesystem::path inputs_root = std::filesystem::absolute(inputs_dir()).lexically_normal();
+  for (const auto& input : inputs_read()) {
+    const std::filesystem::path file = std::filesystem::absolute(input.path).lexically_normal();
+    const std::filesystem::path relative = file.lexically_relative(inputs_root);
+    const bool under = !relative.empty() && *relative.begin() != "..";
+    inputs << (under ? "inputs/" + relative.generic_string() : file.string()) << " " << input.sha256 << "\n";
+    rc.input_files.push_back(file.string());
+  }
+  rc.input_sha256 = inputs.str();
   rc.fingerprint = "seed = " + std::to_string(rc.seed) + "\n" + rest.str() +
-                   "\n[likelihood]\n" + rc.problem.likelihood->fingerprint() + "\n";
+                   "\n[likelihood]\n" + rc.problem.likelihood->fingerprint() + "\n" +
+                   (rc.input_sha256.empty() ? "" : "\n[inputs]\n" + rc.input_sha256);
   return rc;
 }
 
@@ -253,7 +279,8 @@ std::string config_help() {
       section = k.section;
       out << "[" << section << "]\n";
     }
-    out << "  " << k.key << std::string(18 - std::string(k.key).size(), ' ') << "default " << k.fallback
+    out << "  " << k.key << std::string(std::max<std::size_t>(2, 18 - std::min<std::size_t>(18, std::string(k.key).size())), ' ')
+        << "default " << k.fallback
         << "\n      " << k.meaning << "\n";
   }
   out << "\n" << registry_help();

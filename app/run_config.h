@@ -7,6 +7,7 @@
 #include "registry.h"
 
 #include <string>
+#include <vector>
 
 namespace nubayes {
 
@@ -20,7 +21,9 @@ struct RunConfig {
   std::string model;
   ProblemSetup problem;
   std::string resolved_text; ///< the full resolved config, stored in every run file
-  std::string fingerprint;   ///< what a resume must match: sampler, model, priors, data, seed
+  std::string fingerprint;   ///< what a resume must match: sampler, model, priors, data, seed, inputs
+  std::string input_sha256;  ///< "PATH SHA256" per input file the likelihood read
+  std::vector<std::string> input_files; ///< their absolute paths
 };
 
 /// Reads and validates every key; builds the problem. Throws ConfigError naming the file,

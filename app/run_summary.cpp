@@ -125,7 +125,7 @@ void print_run_summary_json(const RunFileContents& r, std::ostream& out) {
   out << "{";
   bool first = true;
   for (const auto& [k, v] : r.string_attributes) {
-    if (k == "config") continue;
+    if (k == "config" || k == "fingerprint") continue; // long multi-line texts, for the tools
     out << (first ? "" : ", ") << json_string(k) << ": " << json_string(v);
     first = false;
   }

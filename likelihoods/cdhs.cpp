@@ -1,11 +1,11 @@
 #include "cdhs.h"
 
 #include "gauss_legendre.h"
+#include "input_files.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <iomanip>
 #include <limits>
 #include <numbers>
@@ -115,12 +115,7 @@ Options options_from(const ModelOptions& data) {
 }
 
 std::vector<Ratio> read_ratios(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) {
-    std::error_code ec;
-    throw std::runtime_error(path.string() + ": " +
-                             (fs::exists(path, ec) ? "cannot be read" : "file not found"));
-  }
+  std::istringstream in(read_input_file(path));
   std::vector<Ratio> out;
   std::string line;
   for (std::size_t n = 1; std::getline(in, line); ++n) {

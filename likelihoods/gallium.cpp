@@ -1,10 +1,11 @@
 #include "gallium.h"
 
+#include "input_files.h"
+
 #include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <iomanip>
 #include <numbers>
 #include <sstream>
@@ -168,15 +169,6 @@ Measurement parse_row(std::string_view text, const fs::path& path, std::size_t l
   return m;
 }
 
-std::string slurp(const fs::path& path) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) fail(path, "file not found");
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in && !in.eof()) fail(path, "cannot be read");
-  return text.str();
-}
 
 void hash_values(std::uint64_t& hash, std::initializer_list<double> values) {
   for (double v : values) {
@@ -203,7 +195,7 @@ std::span<const Line> source_lines(Source source) {
 }
 
 std::vector<Measurement> read_ratios(const fs::path& path) {
-  const std::string text = slurp(path);
+  const std::string text = read_input_file(path);
   std::vector<Measurement> out;
   std::size_t line = 0;
   for (std::size_t start = 0; start < text.size();) {

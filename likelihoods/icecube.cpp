@@ -2,6 +2,7 @@
 
 #include "icecube_events.h"
 #include "icecube_table.h"
+#include "parse_number.h"
 #include "reactor.h"
 #include "sterile3p1.h"
 
@@ -90,14 +91,8 @@ Options options_from(const ModelOptions& data) {
   if (o.method != Method::events) return o;
   const std::string norm = data.text("icecube_normalisation", "free");
   if (norm != "free") {
-    std::size_t used = 0;
-    double sigma = 0;
-    try {
-      sigma = std::stod(norm, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != norm.size() || !(sigma > 0) || !(sigma < 1e3))
+    const double sigma = parse_finite(norm).value_or(0);
+    if (!(sigma > 0) || !(sigma < 1e3))
       throw OptionError("icecube_normalisation",
                         "'" + norm +
                             "': expected 'free' or the width of a Gaussian prior about 1 "

@@ -1,12 +1,12 @@
 #include "icecube_events.h"
 
+#include "input_files.h"
 #include "reactor.h"
 #include "table_reader.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <numbers>
 #include <sstream>
@@ -63,9 +63,7 @@ std::size_t index(std::string_view token, std::size_t limit, const char* what, c
 
 /// The lines of a file: (line number, text).
 std::vector<std::pair<std::size_t, std::string>> lines_of(const fs::path& path) {
-  if (!fs::is_regular_file(path)) fail(path, "file not found");
-  std::ifstream in(path);
-  if (!in) fail(path, "cannot be read");
+  std::istringstream in(read_input_file(path));
   std::vector<std::pair<std::size_t, std::string>> out;
   std::string text;
   for (std::size_t n = 1; std::getline(in, text); ++n)

@@ -1,5 +1,7 @@
 #include "reactor.h"
 
+#include "parse_number.h"
+
 #include <Eigen/Cholesky>
 
 #include <algorithm>
@@ -383,16 +385,9 @@ std::string Normalisation::text() const {
 
 Normalisation parse_normalisation(const std::string& text) {
   if (text == "free") return {};
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size() || !std::isfinite(v) || !(v > 0))
-    throw std::invalid_argument("'" + text + "': expected 'free' or a positive number");
-  return {false, v};
+  const auto v = parse_finite(text);
+  if (!v || !(*v > 0)) throw std::invalid_argument("'" + text + "': expected 'free' or a positive number");
+  return {false, *v};
 }
 
 RatioTable read_ratio_table(const fs::path& path, std::size_t bins, std::size_t ratios) {

@@ -1,10 +1,11 @@
 #include "table_reader.h"
 
+#include "input_files.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -46,19 +47,6 @@ std::string quoted(std::string_view token) {
   return out;
 }
 
-std::string slurp(const fs::path& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec)) fail(path, "file not found");
-  if (!fs::is_regular_file(path, ec)) fail(path, "not a regular file");
-  const auto size = fs::file_size(path, ec);
-  if (ec) fail(path, "cannot be read (" + ec.message() + ")");
-  std::ifstream in(path, std::ios::binary);
-  std::string text(size, '\0');
-  if (!in || !in.read(text.data(), static_cast<std::streamsize>(size)))
-    fail(path, "cannot be read");
-  return text;
-}
-
 double parse_number(std::string_view token, const fs::path& path, std::size_t line) {
   std::string_view digits = token;
   if (digits.size() > 1 && digits.front() == '+') digits.remove_prefix(1); // from_chars rejects '+'
@@ -78,7 +66,7 @@ constexpr std::string_view blanks = " \t\r\f\v";
 /// Numbers are separated by blanks, or with `csv` by one comma each (blanks around it allowed).
 template <class OnLine>
 void for_each_data_line(const fs::path& path, OnLine&& on_line, bool csv = false) {
-  const std::string text = slurp(path);
+  const std::string text = read_input_file(path);
   std::vector<double> numbers;
   std::size_t line_number = 0;
   for (std::size_t start = 0; start < text.size();) {

@@ -361,7 +361,8 @@ McmcOutcome run_mcmc(const Problem& problem, const McmcRunOptions& o, const RunS
   if (o.thin == 0) throw std::invalid_argument("MCMC: thin must be at least 1");
   install_checkpoint_signal_handlers();
   const std::string ckpt = checkpoint_path(settings.output);
-  const StartMode mode = decide_start(settings, comm);
+  const RunStart start = decide_start(settings, comm); // holds the output lock until we return
+  const StartMode mode = start.mode;
   McmcOutcome outcome;
   if (mode == StartMode::complete) {
     outcome.was_complete = true;

@@ -95,7 +95,8 @@ RunOutcome run_nested(const Problem& problem, const NestedOptions& options,
   install_checkpoint_signal_handlers();
   const std::string ckpt = checkpoint_path(settings.output);
 
-  const StartMode mode = decide_start(settings, comm);
+  const RunStart start = decide_start(settings, comm); // holds the output lock until we return
+  const StartMode mode = start.mode;
   RunOutcome outcome;
   if (mode == StartMode::complete) {
     outcome.was_complete = true;

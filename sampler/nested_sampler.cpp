@@ -32,7 +32,8 @@ constexpr std::size_t header_size = 2; // per rank: flags, error
 NestedSampler::NestedSampler(const Problem& problem, const NestedOptions& options,
                              const Communicator& comm)
     : problem_(problem), options_(options), comm_(comm) {
-  if (options_.nlive < 2) throw std::invalid_argument("nlive must be at least 2");
+  if (options_.nlive < 2 || options_.nlive > kMaxNlive)
+    throw std::invalid_argument("nlive must be between 2 and " + std::to_string(kMaxNlive));
   using_slice_ = options_.method == SamplingMethod::slice;
   // Region builds are replicated state, but their bootstrap rounds are shared out over ranks:
   // each rank runs a contiguous block and all gather the results in task order.

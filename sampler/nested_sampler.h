@@ -26,6 +26,10 @@ namespace nubayes {
 
 enum class SamplingMethod { automatic, region, slice };
 
+/// Largest number of live points: the region's clustering holds the nlive x nlive squared
+/// distances (8 nlive^2 bytes, twice while they are computed: 1.6 GB at this bound).
+inline constexpr std::size_t kMaxNlive = 10000;
+
 struct NestedOptions {
   std::size_t nlive = 500;
   SamplingMethod method = SamplingMethod::automatic;

@@ -59,6 +59,10 @@ PriorSpec PriorSpec::parse(const std::string& name, const std::string& text) {
                                   words[2]);
     if (spec.kind == PriorKind::log_uniform && spec.a <= 0)
       throw std::invalid_argument("log-uniform needs a positive lower bound, got " + words[1]);
+    // The prior density is 1 / width: a width that overflows would make every ln L(prior) -inf.
+    if (!std::isfinite(spec.kind == PriorKind::uniform ? spec.b - spec.a : std::log(spec.b) - std::log(spec.a)))
+      throw std::invalid_argument(std::string(spec.kind == PriorKind::uniform ? "width" : "log-width") + " " +
+                                  words[2] + " - " + words[1] + " is not a finite number");
     break;
   case PriorKind::gaussian:
     spec.a = parse_number(words[1], "mean");

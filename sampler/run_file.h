@@ -9,6 +9,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,9 @@ struct RunAttributes {
   std::string config; ///< full resolved config text
   std::int64_t seed = 0;
   std::int64_t mpi_size = 1;
+  std::string fingerprint; ///< what a resume must match (compared as a checkpoint's is)
+  /// sha256 of every input file the likelihood read, "PATH SHA256" lines (empty for test problems)
+  std::string input_sha256;
 };
 
 /// A block of rows for /nested_sampling (dead points in order of death, then final live points).
@@ -124,7 +128,21 @@ struct RunFileContents {
   }
   bool complete() const { return text("status") == "complete"; }
 };
-/// Throws std::runtime_error with the path and the reason if the file is missing or not a run file.
+/// A path that is not a readable run file of a known schema version (exit code 2).
+class BadRunFile : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A run file whose writer did not close it (still running, or crashed): readable only after
+/// `--resume` or `h5clear -s -i`.
+class UnclosedRunFile : public BadRunFile {
+public:
+  using BadRunFile::BadRunFile;
+};
+
+/// Throws std::runtime_error with the path and the reason if the file is missing or not a run
+/// file, or is of a schema version this nubayes does not know (the version named).
 RunFileContents read_run_file(const std::string& path);
 
 } // namespace nubayes

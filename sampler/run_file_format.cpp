@@ -10,6 +10,7 @@
 #include <limits>
 #include <numeric>
 #include <set>
+#include <sstream>
 #include <spawn.h>
 #include <stdexcept>
 #include <sys/wait.h>
@@ -21,8 +22,16 @@ namespace nubayes::run_format {
 
 using h5::check;
 
-std::runtime_error not_run_file(const std::string& path, const std::string& why) {
-  return std::runtime_error(path + ": not a nubayes run file (" + why + ")");
+namespace {
+std::string format_number(double x) {
+  std::ostringstream out;
+  out << x;
+  return out.str();
+}
+} // namespace
+
+BadRunFile not_run_file(const std::string& path, const std::string& why) {
+  return BadRunFile(path + ": not a nubayes run file (" + why + ")");
 }
 
 // ----- datasets, coordinates, attributes -----
@@ -153,6 +162,13 @@ void require_schema(hid_t file, const std::string& path) {
     throw not_run_file(path, "no schema attribute");
   const std::string schema = h5::read_string_attribute(file, "schema", path);
   if (schema != kSchema) throw not_run_file(path, "schema is \"" + schema + "\"");
+  if (check(H5Aexists(file, "schema_version"), path, "looking up attribute schema_version") <= 0)
+    throw not_run_file(path, "no schema_version attribute");
+  const double version = h5::read_number_attribute(file, "schema_version", path);
+  if (version != static_cast<double>(kSchemaVersion))
+    throw BadRunFile(path + ": run file schema_version " + format_number(version) +
+                             " is not supported (this nubayes reads version " +
+                             std::to_string(kSchemaVersion) + ")");
 }
 
 void write_creation_attributes(hid_t root, const RunAttributes& a, const std::string& path) {
@@ -168,6 +184,8 @@ void write_creation_attributes(hid_t root, const RunAttributes& a, const std::st
   write_attribute(root, "mpi_size", a.mpi_size, path);
   write_attribute(root, "git_commit", a.git_commit, path);
   write_attribute(root, "config", a.config, path);
+  write_attribute(root, "fingerprint", a.fingerprint, path);
+  write_attribute(root, "input_sha256", a.input_sha256, path);
   write_attribute(root, "status", std::string("running"), path);
   // Placeholders, so the evidence attributes always exist; finalize() rewrites them.
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -188,28 +206,36 @@ bool status_flags_set(const std::string& hdf5_error) {
   return hdf5_error.find("h5clear") != std::string::npos;
 }
 
-/// Runs `h5clear -s -i path` (hdf5-tools): -s resets the superblock status flags, -i moves the
-/// end-of-allocation mark past the end of file in case the crash left them inconsistent.
-void run_h5clear(const std::string& path) {
-  std::string program = "h5clear", status = "-s", increment = "-i", file = path;
-  char* argv[] = {program.data(), status.data(), increment.data(), file.data(), nullptr};
+/// Runs an hdf5-tools program (h5clear, h5repack) on `path`, its stdout discarded; throws with
+/// `why` unless it exits 0.
+void run_hdf5_tool(std::vector<std::string> args, const std::string& path, const std::string& why) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
   pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv, environ);
+  const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0)
-    throw std::runtime_error(path + ": cannot run h5clear to clear the status flags left by a " +
-                             "crashed writer: " + std::strerror(rc) +
-                             (rc == ENOENT ? " (install hdf5-tools, or put h5clear on PATH)" : ""));
+    throw std::runtime_error(path + ": cannot run " + args[0] + " to " + why + ": " + std::strerror(rc) +
+                             (rc == ENOENT ? " (install hdf5-tools, or put " + args[0] + " on PATH)" : ""));
   int wstatus = 0;
   while (::waitpid(pid, &wstatus, 0) < 0)
     if (errno != EINTR)
-      throw std::runtime_error(path + ": waiting for h5clear: " + std::strerror(errno));
-  if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0)
-    throw std::runtime_error(path + ": `h5clear -s -i " + path + "` failed (wait status " +
-                             std::to_string(wstatus) + ")");
+      throw std::runtime_error(path + ": waiting for " + args[0] + ": " + std::strerror(errno));
+  if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
+    std::string command;
+    for (const auto& a : args) command += (command.empty() ? "" : " ") + a;
+    throw std::runtime_error(path + ": `" + command + "` failed (wait status " + std::to_string(wstatus) + ")");
+  }
+}
+
+/// `h5clear -s -i path`: -s resets the superblock status flags, -i moves the end-of-allocation
+/// mark past the end of file in case the crash left them inconsistent.
+void run_h5clear(const std::string& path) {
+  run_hdf5_tool({"h5clear", "-s", "-i", path}, path, "clear the status flags left by a crashed writer");
 }
 
 } // namespace
@@ -248,7 +274,7 @@ h5::File open_for_reading(const std::string& path) {
   if (id >= 0) return h5::File(id);
   const std::string error = h5::error_detail();
   if (status_flags_set(error))
-    throw std::runtime_error(path + ": the program writing this file did not close it (crash or " +
+    throw UnclosedRunFile(path + ": the program writing this file did not close it (crash or " +
                              "kill?); resume the run with `nubayes run --resume`, or make the " +
                              "file readable with `h5clear -s -i " + path + "`");
   throw std::runtime_error(path + ": cannot open (" + error + ")");
@@ -312,9 +338,12 @@ void flush_durably(hid_t file, const std::string& path) {
 void finalize_on_copy(const std::string& path,
                       const std::function<void(hid_t, const std::string&)>& write) {
   const std::string copy = path + ".finalize.tmp";
-  std::string step = "copying it to " + copy;
+  std::string step = "compacting it into " + copy;
   try {
-    std::filesystem::copy_file(path, copy, std::filesystem::copy_options::overwrite_existing);
+    // h5repack rewrites every object into a fresh file: the space left by rows that crashed runs
+    // wrote after their last checkpoint (and truncated on resume) is not carried over.
+    std::filesystem::remove(copy);
+    run_hdf5_tool({"h5repack", path, copy}, path, "compact the finished file");
     step = "writing the posterior and final attributes";
     {
       h5::File file(check(H5Fopen(copy.c_str(), H5F_ACC_RDWR, h5::latest_format_fapl(copy)), copy,

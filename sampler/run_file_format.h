@@ -20,7 +20,7 @@ inline constexpr const char* kLibraryVersion = "0.1.0";
 inline constexpr const char* kTermPrefix = "loglike_";
 inline constexpr hsize_t kChunkRows = 1024;
 
-std::runtime_error not_run_file(const std::string& path, const std::string& why);
+BadRunFile not_run_file(const std::string& path, const std::string& why);
 
 /// Tracks and indexes creation order of links and attributes: netCDF-4 readers require it.
 h5::PropList ordered_plist(hid_t cls, const std::string& path);

@@ -1,6 +1,8 @@
 #pragma once
 // A scratch copy of one inputs/ folder for reader tests: edit a file, then expect loading to
 // fail with one line that names what is wrong. Removed after each test.
+#include "input_files.h"
+
 #include <filesystem>
 #include <fstream>
 #include <gtest/gtest.h>
@@ -22,13 +24,19 @@ protected:
 
   void SetUp() override {
     namespace fs = std::filesystem;
+    // These tests check each reader's own layout checks on edited copies: the sha256 check
+    // against the MANIFEST (which would come first) is tested on its own.
+    set_allow_modified_inputs(true);
     fs::create_directories(dir);
     for (const auto& f : fs::directory_iterator(source_)) {
       fs::copy_file(f.path(), dir / f.path().filename());
       fs::permissions(dir / f.path().filename(), fs::perms::owner_write, fs::perm_options::add);
     }
   }
-  void TearDown() override { std::filesystem::remove_all(root); }
+  void TearDown() override {
+    set_allow_modified_inputs(false);
+    std::filesystem::remove_all(root);
+  }
 
   /// Loads the experiment from `root`; throws std::runtime_error on bad input.
   virtual void load() const = 0;

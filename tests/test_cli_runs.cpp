@@ -113,6 +113,27 @@ TEST(CliRun, SigkillAtRandomMomentsThenResumeGivesTheUninterruptedResult) {
   EXPECT_EQ(attribute(dir / "run.h5", "logz"), reference);
   EXPECT_EQ(attribute(dir / "run.h5", "status"), "complete\n");
   EXPECT_FALSE(std::filesystem::exists(dir / "run.h5.ckpt"));
+  // Each resume after a crash leaves dead space (h5clear -i alone adds 1 MiB): the finished file
+  // is compacted, so it is about as large as the uninterrupted one.
+  EXPECT_LT(std::filesystem::file_size(dir / "run.h5"), std::filesystem::file_size(dir / "ref.h5") + 256 * 1024);
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+}
+
+TEST(CliRun, TemporaryFilesOfCrashedRunsAreRemoved) {
+  const auto dir = scratch_dir("stale_tmp");
+  const auto ini = gauss_config(dir);
+  write_file(dir / "run.h5.ckpt.tmp.99999", "a checkpoint write killed half way");
+  write_file(dir / "run.h5.finalize.tmp", "a finalize killed half way");
+  write_file(dir / "other.h5.ckpt.tmp.99999", "another run's");
+  ASSERT_EQ(run_nubayes("run " + ini.string() + " --quiet").exit_code, 0);
+  EXPECT_FALSE(std::filesystem::exists(dir / "run.h5.ckpt.tmp.99999"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "run.h5.finalize.tmp"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "other.h5.ckpt.tmp.99999"));
+  // The compacted file is still an ArviZ/netCDF-4 file.
+  const CommandResult xr = run_shell(python + " -c \"import xarray as xr,sys; print(xr.open_dataset(sys.argv[1], group='posterior', engine='h5netcdf')['x1'].shape)\" " +
+                                     (dir / "run.h5").string());
+  EXPECT_EQ(xr.exit_code, 0) << xr.output;
 }
 
 TEST(CliRun, SigtermCheckpointsWithExitCodeThree) {
@@ -179,4 +200,97 @@ TEST(CliRun, FullDiskGivesOneClearLine) {
   EXPECT_EQ(line_count(r.output), 1) << r.output;
   EXPECT_NE(r.output.find("run.h5"), std::string::npos) << r.output;
   EXPECT_NE(attribute(dir / "run.h5", "status"), "complete\n");
+}
+
+TEST(CliRun, SecondRunOnTheSameOutputFailsAtOnceNamingTheHolder) {
+  const auto dir = scratch_dir("two_writers");
+  const auto ini = gauss_config(dir, "sleep_ms = 1\n");
+  const pid_t first = spawn("run " + ini.string() + " --quiet", dir / "first.txt");
+  wait_for_file(dir / "run.h5.ckpt");
+  const CommandResult second = run_nubayes("run " + ini.string() + " --quiet --set run.seed=8");
+  EXPECT_EQ(second.exit_code, 2) << second.output;
+  EXPECT_EQ(line_count(second.output), 1) << second.output;
+  EXPECT_NE(second.output.find((dir / "run.h5").string() + " is in use by process " + std::to_string(first)),
+            std::string::npos) << second.output;
+  const CommandResult resume = run_nubayes("run " + ini.string() + " --quiet --resume");
+  EXPECT_EQ(resume.exit_code, 2) << resume.output;
+  ASSERT_EQ(wait_exit(first), 0) << read_file(dir / "first.txt");
+  EXPECT_EQ(attribute(dir / "run.h5", "seed"), "12\n"); // the survivor's rows and attributes agree
+  EXPECT_FALSE(std::filesystem::exists(dir / "run.h5.lock"));
+}
+
+TEST(CliRun, AFinishedRunIsReplacedOnlyWithOverwrite) {
+  const auto dir = scratch_dir("overwrite");
+  const auto ini = gauss_config(dir);
+  ASSERT_EQ(run_nubayes("run " + ini.string() + " --quiet").exit_code, 0);
+  const std::string logz = attribute(dir / "run.h5", "logz");
+  const CommandResult again = run_nubayes("run " + ini.string() + " --quiet --set run.seed=8");
+  EXPECT_EQ(again.exit_code, 2) << again.output;
+  EXPECT_EQ(line_count(again.output), 1) << again.output;
+  EXPECT_NE(again.output.find("holds a finished run"), std::string::npos) << again.output;
+  EXPECT_EQ(attribute(dir / "run.h5", "logz"), logz);
+  const CommandResult replaced = run_nubayes("run " + ini.string() + " --quiet --set run.seed=8 --overwrite");
+  EXPECT_EQ(replaced.exit_code, 0) << replaced.output;
+  EXPECT_EQ(attribute(dir / "run.h5", "seed"), "8\n");
+  // Nor is a file that is not a run file replaced.
+  write_file(dir / "notes.h5", "my notes");
+  const CommandResult foreign = run_nubayes("run " + ini.string() + " --quiet --set run.output=" + (dir / "notes.h5").string());
+  EXPECT_EQ(foreign.exit_code, 2) << foreign.output;
+  EXPECT_EQ(read_file(dir / "notes.h5"), "my notes");
+}
+
+TEST(CliRun, ResumeOnAFinishedRunComparesItsConfig) {
+  const auto dir = scratch_dir("resume_finished");
+  const auto ini = gauss_config(dir, "sleep_ms = 1\n");
+  ASSERT_EQ(run_nubayes("run " + ini.string() + " --quiet --set model.sleep_ms=0").exit_code, 0);
+  const CommandResult changed = run_nubayes("run " + ini.string() + " --resume --quiet --set model.sleep_ms=0 --set sampler.nlive=120");
+  EXPECT_EQ(changed.exit_code, 2) << changed.output;
+  EXPECT_EQ(line_count(changed.output), 1) << changed.output;
+  EXPECT_NE(changed.output.find("file has 'nlive = 100', this run has 'nlive = 120'"), std::string::npos) << changed.output;
+  // Another run's finished file at the output path: refused, and the real checkpoint is kept.
+  std::filesystem::rename(dir / "run.h5", dir / "other.h5");
+  const pid_t pid = spawn("run " + ini.string() + " --quiet --set run.seed=8", dir / "log.txt");
+  wait_for_file(dir / "run.h5.ckpt");
+  kill(pid, SIGTERM);
+  ASSERT_EQ(wait_exit(pid), 3) << read_file(dir / "log.txt");
+  std::filesystem::copy_file(dir / "other.h5", dir / "run.h5", std::filesystem::copy_options::overwrite_existing);
+  const CommandResult other = run_nubayes("run " + ini.string() + " --resume --quiet --set run.seed=8");
+  EXPECT_EQ(other.exit_code, 2) << other.output;
+  EXPECT_NE(other.output.find("finished run of another config"), std::string::npos) << other.output;
+  EXPECT_TRUE(std::filesystem::exists(dir / "run.h5.ckpt"));
+}
+
+TEST(CliRun, InfoRefusesAnUnknownSchemaVersionAndColumnsOfUnequalLength) {
+  const auto dir = scratch_dir("schema");
+  ASSERT_EQ(run_nubayes("run " + gauss_config(dir).string() + " --quiet").exit_code, 0);
+  const std::string file = (dir / "run.h5").string();
+  ASSERT_EQ(run_shell("cp " + file + " " + (dir / "v99.h5").string()).exit_code, 0);
+  ASSERT_EQ(run_shell(python + " -c \"import h5py,numpy as np,sys; h5py.File(sys.argv[1],'r+').attrs['schema_version'] = np.array([99], dtype='int64')\" " +
+                      (dir / "v99.h5").string()).exit_code, 0);
+  const CommandResult v99 = run_nubayes("info " + (dir / "v99.h5").string());
+  EXPECT_EQ(v99.exit_code, 2) << v99.output;
+  EXPECT_EQ(line_count(v99.output), 1) << v99.output;
+  EXPECT_NE(v99.output.find("schema_version 99 is not supported"), std::string::npos) << v99.output;
+  ASSERT_EQ(run_shell(python + " -c \"import h5py,sys; d=h5py.File(sys.argv[1],'r+')['nested_sampling/logl']; d.resize((d.shape[0]-5,))\" " + file).exit_code, 0);
+  const CommandResult cut = run_nubayes("info " + file);
+  EXPECT_EQ(cut.exit_code, 2) << cut.output;
+  EXPECT_EQ(line_count(cut.output), 1) << cut.output;
+  EXPECT_NE(cut.output.find("/nested_sampling/logl has"), std::string::npos) << cut.output;
+}
+
+TEST(CliRun, SignalDuringStartUpExitsThreeWritingNothing) {
+  const auto dir = scratch_dir("startup_signal");
+  const std::string args = "run " NUBAYES_SOURCE_DIR "/inputs/examples/sterile3p1-all.ini --quiet --set run.output=" +
+                           (dir / "all.h5").string() + " --set data.experiments=all";
+  for (int signal : {SIGTERM, SIGUSR1}) {
+    // Building the likelihood of every experiment takes about a second: the signal comes during it.
+    const pid_t pid = spawn(args, dir / "log.txt");
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    kill(pid, signal);
+    EXPECT_EQ(wait_exit(pid), 3) << read_file(dir / "log.txt");
+    EXPECT_NE(read_file(dir / "log.txt").find("during start-up, before anything was written"), std::string::npos)
+        << read_file(dir / "log.txt");
+    for (const char* suffix : {"", ".ckpt", ".lock", ".progress.tsv"})
+      EXPECT_FALSE(std::filesystem::exists(dir / ("all.h5" + std::string(suffix)))) << suffix;
+  }
 }

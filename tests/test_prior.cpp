@@ -1,4 +1,5 @@
 // Prior transforms against closed forms, and rejection of impossible priors.
+#include "parse_number.h"
 #include "prior.h"
 
 #include <cmath>
@@ -81,4 +82,18 @@ TEST(Prior, RejectsImpossiblePriorsWithAReason) {
   EXPECT_NE(message("uniform 0").find("takes 2"), std::string::npos);
   EXPECT_NE(message("beta 1 2").find("unknown prior"), std::string::npos);
   EXPECT_NE(message("").find("empty prior"), std::string::npos);
+  // A width that overflows would make the prior density 0 and ln Z -inf.
+  EXPECT_NE(message("uniform -1e308 1e308").find("width 1e308 - -1e308 is not a finite number"), std::string::npos);
+  EXPECT_NE(message("uniform 0 1e400").find("'1e400' is not a finite number"), std::string::npos);
+  EXPECT_NE(message("uniform 0 0x32").find("'0x32' is not a finite number"), std::string::npos);
+  EXPECT_EQ(message("uniform -1e307 1e307"), "accepted");
+  EXPECT_EQ(message("log-uniform 1e-300 1e300"), "accepted");
+}
+
+TEST(ParseNumber, OnlyWholeFiniteDecimalNumbers) {
+  EXPECT_EQ(parse_finite("50"), 50.0);
+  EXPECT_EQ(parse_finite("+2.5e-3"), 2.5e-3);
+  EXPECT_EQ(parse_finite("-.5"), -0.5);
+  for (const char* bad : {"", "0x32", "0X32", "50x", " 50", "50 ", "inf", "-inf", "nan", "1e309", "+", "+-1", "1,5", "0x1p3"})
+    EXPECT_FALSE(parse_finite(bad).has_value()) << bad;
 }
