@@ -147,7 +147,9 @@ void write_run_contents(const RunFileContents& run, const std::string& path) {
   if (run.is_mcmc() || !run.complete()) throw std::logic_error("write_run_contents: needs a complete nested-sampling run");
   RunAttributes attributes{run.text("sampler"), run.text("model"), run.text("datasets"), run.text("git_commit"),
                            run.text("config"), static_cast<std::int64_t>(run.number("seed")),
-                           static_cast<std::int64_t>(run.number("mpi_size"))};
+                           static_cast<std::int64_t>(run.number("mpi_size")),
+                           // Not resumable (no fingerprint); traceable to the original's inputs.
+                           "", run.text("input_sha256")};
   FinalResults final_results;
   final_results.logz = run.number("logz");
   final_results.logz_err = run.number("logz_err");
