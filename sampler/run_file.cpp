@@ -345,17 +345,20 @@ RunFileContents read_run_file(const std::string& path) {
 
   // The coordinate is extended last by the writer, so it bounds the rows that every column holds;
   // opening it first means no column opened later can look shorter.
-  // A column may be longer than the coordinate while a writer appends (or after it crashed), but
-  // never shorter, and in a finished file every column has exactly its rows.
+  // In a finished file every column has exactly the coordinate's rows; anything else is damage.
+  // A file still being written, or left by a SIGKILL, may have columns of other lengths: HDF5
+  // does not persist the extents of several datasets in the writer's order, so the rows that
+  // every column holds (the shortest) are the committed ones, as resume takes them.
   h5::Dataset sample = open_dataset(file, member(kSample), path);
-  const hsize_t rows = length(sample, path, member(kSample));
+  hsize_t rows = length(sample, path, member(kSample));
   std::vector<std::pair<std::string, h5::Dataset>> columns;
   for (const auto& name : column_names(file, path)) {
     columns.emplace_back(name, open_dataset(file, member(name), path));
     const hsize_t n = length(columns.back().second, path, member(name));
-    if (n < rows || (n != rows && contents.complete()))
+    if (n != rows && contents.complete())
       throw BadRunFile(path + ": damaged run file: " + member(name) + " has " + std::to_string(n) +
                        " rows, " + member(kSample) + " has " + std::to_string(rows));
+    rows = std::min(rows, n);
   }
   contents.rows = rows;
   for (const auto& [name, dataset] : columns)

@@ -13,6 +13,16 @@
 
 namespace nubayes::testing {
 
+/// While alive, inputs that differ from their MANIFEST (or have none) load with a warning: for
+/// reader tests on hand-written or edited files, whose own checks would otherwise never be
+/// reached (the sha256 check against the MANIFEST is tested on its own).
+struct AllowModifiedInputs {
+  AllowModifiedInputs() { set_allow_modified_inputs(true); }
+  ~AllowModifiedInputs() { set_allow_modified_inputs(false); }
+  AllowModifiedInputs(const AllowModifiedInputs&) = delete;
+  AllowModifiedInputs& operator=(const AllowModifiedInputs&) = delete;
+};
+
 class InputsCopy : public ::testing::Test {
 protected:
   /// `subdir`: the folder under inputs/ (e.g. "reactor/danss"); it keeps its path under root.

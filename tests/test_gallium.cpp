@@ -6,6 +6,8 @@
 // the literature (physics notes' convention), [C] computed by us (Python cross-check, numpy).
 #include "gallium.h"
 
+#include "inputs_copy.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -336,6 +338,7 @@ TEST(Gallium, FactoryOptions) {
 
 class GalliumReader : public ::testing::Test {
 protected:
+  nubayes::testing::AllowModifiedInputs allow_; // hand-made or edited copies
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
            ("nubayes_gallium_" + std::to_string(::getpid()) + "_" +

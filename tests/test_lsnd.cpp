@@ -7,6 +7,8 @@
 // [C] computed by us (here: a numpy re-implementation of the same likelihood).
 #include "lsnd.h"
 
+#include "inputs_copy.h"
+
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -304,6 +306,7 @@ TEST(Lsnd, FactoryOptions) {
 
 class LsndReader : public ::testing::Test {
 protected:
+  nubayes::testing::AllowModifiedInputs allow_; // hand-made or edited copies
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
            ("nubayes_lsnd_" + std::to_string(::getpid()) + "_" +

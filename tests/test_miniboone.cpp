@@ -5,6 +5,8 @@
 #include "sterile3p1.h"
 #include "table_reader.h"
 
+#include "inputs_copy.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -242,6 +244,7 @@ namespace {
 /// A scratch directory for malformed files, removed at the end of each test.
 class ReaderTest : public ::testing::Test {
 protected:
+  nubayes::testing::AllowModifiedInputs allow_; // hand-made or edited copies
   fs::path dir =
       fs::temp_directory_path() /
       ("nubayes_reader_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
