@@ -1,6 +1,7 @@
 // nubayes compare: Bayes factors between runs, with errors, odds, the Kass-Raftery scale and
 // an equivalent significance.
 #include "commands.h"
+#include "command_line.h"
 #include "text_format.h"
 
 #include "exit_codes.h"
@@ -104,14 +105,9 @@ int command_compare(const std::vector<std::string>& args) {
       "markdown", po::bool_switch(), "Markdown table")("force", po::bool_switch(), "compare runs on different data");
   po::positional_options_description positional;
   positional.add("runs", -1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(named).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "nubayes compare: " << e.what() << "\n";
-    return exit_code::bad_input;
-  }
+  const auto parsed = parse_command_line(args, named, positional, "compare");
+  if (!parsed) return exit_code::bad_input;
+  const po::variables_map& vm = *parsed;
   if (vm.count("help") || !vm.count("runs")) {
     std::cout << "usage: nubayes compare RUN.h5 RUN.h5 ... [options]\n" << named;
     return vm.count("help") ? exit_code::ok : exit_code::bad_input;

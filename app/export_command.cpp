@@ -1,6 +1,7 @@
 // nubayes export: a finished run as GetDist chains or as PolyChord dead-birth files (what
 // anesthetic reads), so the usual plotting tools work on nubayes output unchanged.
 #include "commands.h"
+#include "command_line.h"
 
 #include "exit_codes.h"
 #include "prior.h"
@@ -133,14 +134,9 @@ int command_export(const std::vector<std::string>& args) {
       "anesthetic", po::value<std::string>(), "write PREFIX_dead-birth.txt, PREFIX.paramnames (PolyChord format)");
   po::positional_options_description positional;
   positional.add("run", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(named).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "nubayes export: " << e.what() << " (see 'nubayes export --help')\n";
-    return exit_code::bad_input;
-  }
+  const auto parsed = parse_command_line(args, named, positional, "export");
+  if (!parsed) return exit_code::bad_input;
+  const po::variables_map& vm = *parsed;
   if (vm.count("help")) {
     std::cout << "usage: nubayes export RUN.h5 [--getdist PREFIX] [--anesthetic PREFIX]\n" << named;
     return exit_code::ok;

@@ -4,6 +4,7 @@
 // distributed as chi2 with as many degrees of freedom as parameters A and B share. Only the
 // compatibility of the data sets enters, not how well each fits on its own.
 #include "commands.h"
+#include "command_line.h"
 #include "text_format.h"
 
 #include "exit_codes.h"
@@ -218,14 +219,9 @@ int command_pg(const std::vector<std::string>& args) {
       "dof", po::value<std::string>(), "degrees of freedom (default: parameters sampled in both A and B)")(
       "json", po::bool_switch(), "JSON output")("force", po::bool_switch(), "skip the model and data set checks")(
       "no-polish", po::bool_switch(), "use the best recorded points as they are (no likelihood rebuilt)");
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(named).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "nubayes pg: " << e.what() << " (see 'nubayes pg --help')\n";
-    return exit_code::bad_input;
-  }
+  const auto parsed = parse_command_line(args, named, po::positional_options_description(), "pg");
+  if (!parsed) return exit_code::bad_input;
+  const po::variables_map& vm = *parsed;
   if (vm.count("help")) {
     std::cout << "usage: nubayes pg --a RUN_A.h5 --b RUN_B.h5 --ab RUN_AB.h5 [options]\n" << named;
     return exit_code::ok;

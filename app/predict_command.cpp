@@ -7,6 +7,7 @@
 // best_fit [bins] and prediction [draw, bins] (the model's signal; expected = background +
 // signal). Root attributes: run, draws, seed.
 #include "commands.h"
+#include "command_line.h"
 
 #include "evidence.h"
 #include "exit_codes.h"
@@ -79,14 +80,9 @@ int command_predict(const std::vector<std::string>& args) {
       "seed", po::value<std::uint64_t>()->default_value(1), "seed of the posterior resampling");
   po::positional_options_description positional;
   positional.add("run", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(named).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "nubayes predict: " << e.what() << " (see 'nubayes predict --help')\n";
-    return exit_code::bad_input;
-  }
+  const auto parsed = parse_command_line(args, named, positional, "predict");
+  if (!parsed) return exit_code::bad_input;
+  const po::variables_map& vm = *parsed;
   if (vm.count("help") || !vm.count("run") || !vm.count("out")) {
     std::cout << "usage: nubayes predict RUN.h5 --out PRED.h5 [--draws N] [--seed S]\n" << named;
     return vm.count("help") ? exit_code::ok : exit_code::bad_input;

@@ -3,6 +3,7 @@
 // counts both the volume-compression noise and the reweighting's own, and a refusal where the
 // run's samples cannot represent the new prior.
 #include "commands.h"
+#include "command_line.h"
 #include "text_format.h"
 
 #include "exit_codes.h"
@@ -131,14 +132,9 @@ int command_reweight(const std::vector<std::string>& args) {
       "refuse when the new weights' Kish ESS falls below this");
   po::positional_options_description positional;
   positional.add("run", 1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(args).options(named).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "nubayes reweight: " << e.what() << " (see 'nubayes reweight --help')\n";
-    return exit_code::bad_input;
-  }
+  const auto parsed = parse_command_line(args, named, positional, "reweight");
+  if (!parsed) return exit_code::bad_input;
+  const po::variables_map& vm = *parsed;
   if (vm.count("help")) {
     std::cout << "usage: nubayes reweight RUN.h5 --prior \"NAME = SPEC\" [--prior ...] [--out NEW.h5] [--json] [--min-ess N]\n"
               << named;
