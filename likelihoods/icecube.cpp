@@ -23,7 +23,7 @@ public:
   std::string name() const override { return "icecube"; }
   double loglike(const ModelPoint& m, double& chi2) const override {
     // A channel that does not oscillate enters at the table's top Δm² (averaged) with the same
-    // probability; its overall (1 − |U_μ4|²)² is absorbed by the analysis's free normalisation.
+    // averaged probability, sin²2θ24 = 2(1 − (1 − |U_μ4|²)²) (neutrino_sector.h).
     const auto [s, dm2] =
         two_flavour_equivalent(m.neutrinos, Flavour::mu, Flavour::mu, kAveragedDm2);
     chi2 = table_.value(s, dm2);
@@ -52,7 +52,7 @@ public:
                               .spectral_index_error = options.spectral_index_error}) {}
   std::string name() const override { return "icecube"; }
   double loglike(const ModelPoint& m, double& chi2) const override {
-    chi2 = events_.chi2(averaged_equivalent(m.neutrinos));
+    chi2 = events_.chi2(m.neutrinos);
     return -0.5 * chi2 + events_.saturated_loglike();
   }
   std::vector<ChannelUse> channels() const override {

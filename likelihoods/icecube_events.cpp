@@ -275,6 +275,16 @@ double Events::no_oscillation_total() const {
 }
 
 void Events::expected(const sterile3p1::Params& params, std::vector<double>& out) const {
+  if (!params.nu4_oscillates) {
+    // A ν₄ that is not produced neither oscillates nor feels matter: the three-flavour
+    // probabilities (in matter) times its rate factor (1 − |U_μ4|²)² (neutrino_sector.h).
+    NeutrinoSector light;
+    expected(light, out);
+    const double factor = transition(params, Flavour::mu, Flavour::mu).constant;
+    for (double& x : out)
+      x *= factor;
+    return;
+  }
   earth::Propagator prop(earth::mixing_from(params), earth_);
   const auto n = static_cast<std::size_t>(options_.oversampling);
   const double norm = 1.0 / static_cast<double>(n * n);

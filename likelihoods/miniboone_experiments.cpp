@@ -6,6 +6,7 @@
 #include <cmath>
 #include <numbers>
 #include <numeric>
+#include <stdexcept>
 
 namespace nubayes {
 
@@ -51,6 +52,10 @@ private:
     appearance_.oscillation_signal(m.neutrinos, signal_);
     if (!m.miniboone_pairs.present()) return;
     const std::size_t bins = signal_.size() / modes_.size();
+    if (m.miniboone_pairs.fhc_enu.size() != bins || m.miniboone_pairs.rhc_enu.size() != bins)
+      throw std::logic_error(name_ + ": pair prediction has " +
+                             std::to_string(m.miniboone_pairs.fhc_enu.size()) + " E_nu^QE bins, the data " +
+                             std::to_string(bins));
     for (std::size_t k = 0; k < modes_.size(); ++k) {
       const auto per_pot = modes_[k].nubar ? m.miniboone_pairs.rhc_enu : m.miniboone_pairs.fhc_enu;
       for (std::size_t b = 0; b < bins; ++b)

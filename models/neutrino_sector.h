@@ -6,9 +6,10 @@
 //  * oscillating (3+1): ν₄ is light (Δm²41 ~ eV²), made and detected coherently with the others.
 //    In the short-baseline limit (Δm²41 ≫ Δm²31) the probabilities are those of sterile3p1.h:
 //      P(α→β)(x) = δαβ − 4 U_α4 U_β4 (δαβ − U_α4 U_β4) sin²(1.267 Δm²41 x),  x = L/E [m/MeV].
-//  * not produced (dark-zd's N, heavy-zprime's ν₄: ≥ 50 MeV): no source of an oscillation
-//    experiment can make it (reactor and gallium ν are below 10 MeV, LSND's below 53 MeV; a beam's
-//    kaons can make it, but it then decays or decoheres long before the detector). The produced
+//  * not produced (dark-zd's N, heavy-zprime's ν₄: ≥ 50 MeV): no oscillation experiment sees it
+//    as a state that oscillates. Reactor and gallium sources cannot make it (E < 10 MeV); muon
+//    decay at rest (LSND) and a beam's kaons can, through |U_μ4|² ≤ 1e-4, but a state that heavy
+//    decoheres at once and reaches no selection as a νμ or νe (docs/models_on_experiments.md). The produced
 //    and detected states are the light parts of the flavour states, so the amplitude is
 //    Σ_{i≤3} U_αi U_βi = δαβ − U_α4 U_β4 at every L/E, and
 //      P(α→β) = (δαβ − U_α4 U_β4)²  (no oscillation in L/E).
@@ -63,7 +64,8 @@ Transition transition(const NeutrinoSector& s, Flavour from, Flavour to);
 /// likelihood is a published surface in those two numbers. An oscillating channel gives its own
 /// |amplitude| and Δm²41. A channel that does not oscillate gives the same averaged probability at
 /// `averaged_dm2` (the surface's largest Δm², where its oscillations are averaged out):
-/// sin²2θ = 2 |P − δαβ|. For a not-produced ν₄ this is exact up to the (U_α4 U_β4)² above.
+/// sin²2θ = 2 |P − δαβ|, which reproduces the averaged P exactly. (For |U_α4|² > 0.29, never at the
+/// dark models' priors, it exceeds 1 and a surface clamps it to its edge.)
 struct TwoFlavourEquivalent {
   double sin2_2theta = 0;
   double dm2 = 0;
@@ -75,14 +77,14 @@ TwoFlavourEquivalent two_flavour_equivalent(const NeutrinoSector& s, Flavour fro
 /// surfaces clamp it to their top Δm², where oscillations are averaged out.
 inline constexpr double kAveragedDm2 = 1e4;
 
-/// For experiments that build four-flavour probabilities themselves (MINOS, IceCube events): the
+/// For experiments that build four-flavour vacuum probabilities themselves (MINOS): the
 /// sector itself if ν₄ oscillates, else an oscillating ν₄ at kAveragedDm2 with the same mixing.
 /// This gives the averaged probability, δαβ − 2U_α4U_β4(δαβ − U_α4U_β4), which differs from the
 /// not-produced one by (U_α4 U_β4)² (≤ 1e-8 for νμ→νμ at the dark models' |U_μ4|² ≤ 1e-4).
 NeutrinoSector averaged_equivalent(const NeutrinoSector& s);
 
-/// One line for `nubayes eval`: what the channel is at this point, e.g. "oscillating: 1 -
-/// 0.012 sin^2(1.267 * 1.3 eV^2 L/E)" or "nu4 not produced: constant 0.99998".
+/// One line for `nubayes eval`: what the channel is at this point, e.g. "oscillating nu4: 1 -
+/// 0.012 sin^2(1.267 * 1.3 eV^2 * L/E)" or "no oscillation in L/E: P = 0.99998".
 std::string describe(const Transition& t, double dm2_41);
 
 } // namespace nubayes

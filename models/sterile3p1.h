@@ -12,7 +12,8 @@ namespace nubayes::sterile3p1 {
 /// Δ = kPhase · Δm²[eV²] · L[m] / E[MeV]; kPhase = 1/(4ħc) in these units.
 inline constexpr double kPhase = 1.267;
 
-/// The 3+1 point: Δm²41 and |U_α4|² of an oscillating ν₄ (neutrino_sector.h).
+/// The 3+1 point: Δm²41 and |U_α4|² of an oscillating ν₄ (neutrino_sector.h). The formulas below
+/// assume nu4_oscillates; experiments take any sector through transition() instead.
 using Params = NeutrinoSector;
 
 /// False outside the physical region: Δm²41 must be finite and >= 0, each |U_α4|² in [0, 1] and

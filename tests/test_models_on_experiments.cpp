@@ -6,6 +6,9 @@
 #include "dark_likelihood.h"
 #include "experiment_table.h"
 #include "four_flavour_vacuum.h"
+#include "gallium.h"
+#include "lsnd.h"
+#include "miniboone.h"
 #include "sterile3p1.h"
 #include "sterile_likelihood.h"
 
@@ -75,6 +78,38 @@ TEST(NeutrinoSector, NotProducedNu4IsTheLightStatesAmplitude) {
     }
   // Disappearance (1 − |U_α4|²)²: flux and cross section each lose 1 − |U_α4|².
   EXPECT_DOUBLE_EQ(transition(n, Flavour::mu, Flavour::mu).constant, 0.97 * 0.97);
+}
+
+// A not-produced ν₄ that also mixes with νe (no model of nubayes has one yet, but every experiment
+// must take it): the constant-P paths against what they must give. MiniBooNE: |U_e4 U_μ4|² times
+// the full-transmutation prediction. Gallium: (1 − |U_e4|²)² in every zone. LSND: the averaged
+// appearance |U_e4 U_μ4|² of every event of the full-transmutation sample.
+TEST(NotProducedNu4, ConstantPathsGiveTheNonUnitaryRates) {
+  const double a = 0.02, b = 0.01;
+  const NeutrinoSector n{0, a, b, 0, false};
+  miniboone::Options options;
+  options.sample = miniboone::Sample::combined2018;
+  const miniboone::Appearance appearance(options);
+  std::vector<double> signal(appearance.signal_size()), full(appearance.signal_size());
+  appearance.oscillation_signal(n, signal);
+  appearance.full_transmutation(full);
+  for (std::size_t i = 0; i < signal.size(); ++i)
+    EXPECT_NEAR(signal[i], a * b * full[i], 1e-15 * full[i]) << i;
+
+  const gallium::Gallium ga(gallium::Options{});
+  std::vector<double> ratio(ga.zones().size());
+  const auto ee = two_flavour_equivalent(n, Flavour::e, Flavour::e, kAveragedDm2);
+  ga.predicted(ee.sin2_2theta, ee.dm2, ratio);
+  for (double r : ratio)
+    EXPECT_NEAR(r, (1 - a) * (1 - a), 1e-5); // the source's averaging at 1e4 eV²
+
+  const lsnd::Lsnd ls(lsnd::Options{});
+  std::array<double, lsnd::kBins> appear{}, everything{};
+  const auto mue = two_flavour_equivalent(n, Flavour::mu, Flavour::e, kAveragedDm2);
+  ls.signal(mue.sin2_2theta, mue.dm2, appear);
+  ls.signal(2.0, kAveragedDm2, everything); // P = 1 averaged: the full-transmutation events
+  for (std::size_t i = 0; i < appear.size(); ++i)
+    EXPECT_NEAR(appear[i], a * b * everything[i], 1e-12 * everything[i] + 1e-15) << i;
 }
 
 // LSND, the reactors and gallium see nothing of the dark models: their ν₄ does not mix with νe

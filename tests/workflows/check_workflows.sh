@@ -21,7 +21,8 @@ case "$which" in
       [ "$(grep -c "^$model  *-[0-9.]*  *[0-9.-]* ± " "$h")" = 2 ] || fail "no ln B row for $model in both tables"
       [ "$(grep -c "^  $model: " "$h")" = 2 ] || fail "no prior line for $model in both tables"
     done
-    [ "$(grep -c " dof, " "$h")" = 3 ] || fail "no PG result per model"
+    grep -q "^3+1 .* / 2 dof, " "$h" || fail "no PG result for 3+1"
+    [ "$(grep -c "not testable (rest blind" "$h")" = 2 ] || fail "no PG statement for the dark models"
     grep -q "cap0.01: ln B = " "$h" || fail "no prior-sensitivity line"
     grep -q "^| 3+1 |" "$out/headline.md" || fail "no markdown table"
     for f in evidence-all.png evidence-miniboone.png spectrum.png corner-3+1.png corner-dark-zd.png \
