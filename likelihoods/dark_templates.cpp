@@ -25,6 +25,9 @@ TemplateInputs::TemplateInputs(const std::filesystem::path& inputs_dir)
   const miniboone::ObservableBinnings binnings(inputs_dir);
   layout.enu_bins = binnings.enu_qe_gev.size() - 1;
   layout.cos_bins = binnings.costheta_2020.size() - 1;
+  // Read (and verify) the detector response's tables whether or not the templates are rebuilt,
+  // so that the inputs a run records, and a resume compares, do not depend on the cache.
+  const miniboone::PairResponse probe(response, inputs_dir);
 }
 
 namespace {

@@ -251,3 +251,17 @@ INSTANTIATE_TEST_SUITE_P(
                     "--set model.ring_mass_cut=maybe",
                     {"[model] ring_mass_cut", "expected true or false"}}),
     [](const auto& info) { return info.param.name; });
+
+// The inputs a run records (and a resume compares) do not depend on whether the templates were
+// built or read from the cache: a finished run resumes with the same config after the cache exists.
+TEST(DarkLikelihood, ResumeOfAFinishedRunDoesNotDependOnTheTemplateCache) {
+  const auto dir = scratch_dir("dark_resume_cache");
+  const std::string args = "run " + std::string(NUBAYES_SOURCE_DIR) +
+                           "/inputs/examples/dark-zd-miniboone-2018.ini --quiet --set sampler.nlive=20 "
+                           "--set model.template_grid=small --set model.template_cache=" +
+                           (dir / "t.h5").string() + " --set run.output=" + (dir / "r.h5").string();
+  const CommandResult first = run_nubayes(args); // builds the templates
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  const CommandResult again = run_nubayes(args + " --resume"); // reads them from the cache
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+}
