@@ -2,6 +2,7 @@
 // signal, at random points (Δm² log-uniform in [0.01, 100] eV², sin²2θμe log-uniform in
 // [1e-4, 1]), single core: the fast signal (grid expansion) and the direct per-event sum.
 // Usage: miniboone_speed [CALLS=20000] [EXACT_CALLS=300] [FINE_BINS=1000]
+#include "call_timing.h"
 #include "miniboone.h"
 
 #include <algorithm>
@@ -9,31 +10,16 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <new>
 #include <random>
 #include <string>
 #include <vector>
 
-// Every heap allocation is counted, to show that an evaluation makes none.
 namespace {
-std::size_t allocations = 0;
-}
-void* operator new(std::size_t size) {
-  ++allocations;
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
 
-namespace {
+using nubayes::bench::report;
+using nubayes::bench::time_calls;
 
 using namespace nubayes::miniboone;
-using Clock = std::chrono::steady_clock;
 
 struct Point {
   double dm2, sin2;
@@ -48,33 +34,6 @@ std::vector<Point> random_points(std::size_t n) {
   return points;
 }
 
-struct Timing {
-  double median_us = 0, mean_us = 0, checksum = 0;
-  std::size_t allocations = 0;
-};
-
-/// Times evaluate(point) once per point; the median is over calls.
-template <class Evaluate> Timing time_calls(const std::vector<Point>& points, Evaluate&& evaluate) {
-  std::vector<double> us(points.size());
-  Timing t;
-  const std::size_t allocations_before = allocations;
-  for (std::size_t i = 0; i < points.size(); ++i) {
-    const auto start = Clock::now();
-    t.checksum += evaluate(points[i]);
-    us[i] = std::chrono::duration<double, std::micro>(Clock::now() - start).count();
-  }
-  t.allocations = allocations - allocations_before;
-  for (double x : us)
-    t.mean_us += x / static_cast<double>(us.size());
-  std::nth_element(us.begin(), us.begin() + static_cast<std::ptrdiff_t>(us.size() / 2), us.end());
-  t.median_us = us[us.size() / 2];
-  return t;
-}
-
-void report(const char* what, std::size_t calls, const Timing& t) {
-  std::printf("%-34s %8.2f us/call median  %8.2f mean  (%zu calls, %zu allocations)\n", what,
-              t.median_us, t.mean_us, calls, t.allocations);
-}
 
 } // namespace
 
