@@ -262,6 +262,7 @@ RunConfig resolve_run_config(const Config& config) {
     rc.input_files.push_back(file.string());
   }
   rc.input_sha256 = inputs.str();
+  flush_input_hash_cache(); // now, not only at exit: a run that is killed later keeps the hashes
   rc.fingerprint = "seed = " + std::to_string(rc.seed) + "\n" + rest.str() +
                    "\n[likelihood]\n" + rc.problem.likelihood->fingerprint() + "\n" +
                    (rc.input_sha256.empty() ? "" : "\n[inputs]\n" + rc.input_sha256);
