@@ -2,6 +2,7 @@
 
 #include "input_files.h"
 #include "parse_number.h"
+#include "signals.h"
 #include "table_reader.h"
 
 #include <algorithm>
@@ -219,6 +220,8 @@ RunConfig resolve_run_config(const Config& config) {
     rc.problem = build_problem(rc.model, options, data, priors);
   } catch (const OptionError& e) {
     config.fail(e.section(), e.key(), e.what());
+  } catch (const StoppedBySignal&) {
+    throw; // not a config error: the command exits 3
   } catch (const std::exception& e) {
     config.fail("model", "name", e.what());
   }

@@ -290,8 +290,26 @@ TEST(CliRun, SignalDuringStartUpExitsThreeWritingNothing) {
     EXPECT_EQ(wait_exit(pid), 3) << read_file(dir / "log.txt");
     EXPECT_NE(read_file(dir / "log.txt").find("during start-up, before anything was written"), std::string::npos)
         << read_file(dir / "log.txt");
-    for (const char* suffix : {"", ".ckpt", ".lock", ".progress.tsv"})
-      EXPECT_FALSE(std::filesystem::exists(dir / ("all.h5" + std::string(suffix)))) << suffix;
+    // Nothing half-written: no run file, checkpoint, lock, progress or temporary file.
+    EXPECT_EQ(folder_listing(dir), "log.txt\n");
+  }
+}
+
+TEST(CliRun, SignalWhileTemplatesBuildExitsThreeAndCachesNothing) {
+  const auto dir = scratch_dir("template_signal");
+  // The default dark-zd grid takes minutes to build: the signal comes during the build, which
+  // stops at the next mass point instead of finishing and caching the templates.
+  const std::string args = "run " NUBAYES_SOURCE_DIR "/inputs/examples/dark-zd-miniboone-2018.ini --quiet --set run.output=" +
+                           (dir / "dark.h5").string() + " --set model.template_cache=" +
+                           (dir / "cache" / "templates.h5").string();
+  for (int signal : {SIGTERM, SIGUSR1}) {
+    const pid_t pid = spawn(args, dir / "log.txt");
+    std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+    kill(pid, signal);
+    EXPECT_EQ(wait_exit(pid), 3) << read_file(dir / "log.txt");
+    EXPECT_EQ(read_file(dir / "log.txt"),
+              "nubayes: stopped by a signal during start-up, before anything was written; run the same command again\n");
+    EXPECT_EQ(folder_listing(dir), "log.txt\n"); // no cache folder, no half-written cache
   }
 }
 
