@@ -59,6 +59,14 @@ RunFileLayout layout_for(const RunConfig& rc) {
   return layout;
 }
 
+/// A run stopped by SIGTERM or SIGUSR1 before it wrote anything: one line, exit code 3.
+int stopped_during_startup(const Communicator& comm) {
+  if (comm.is_root())
+    std::cerr << "nubayes: stopped by a signal during start-up, before anything was written; "
+                 "run the same command again\n";
+  return exit_code::checkpointed;
+}
+
 /// Runs `body`, turning exceptions into one clear line and an exit code. In a multi-rank run an
 /// error that only one rank can see ends every rank, so none waits forever.
 template <class Body>
@@ -77,6 +85,8 @@ int guarded(const Communicator& comm, Body body) {
   } catch (const StartRefused& e) {
     if (comm.is_root()) std::cerr << "nubayes: " << e.what() << "\n";
     return exit_code::bad_input;
+  } catch (const StoppedBySignal&) {
+    return stopped_during_startup(comm); // thrown on every rank together
   } catch (const PeerFailure&) {
     return exit_code::failure; // the failing rank printed the reason
   } catch (const LikelihoodError& e) {
@@ -140,12 +150,7 @@ int command_run(const std::vector<std::string>& args) {
     if (rc.sampler_kind == "mcmc") inputs.push_back(rc.mcmc.init);
     inputs.insert(inputs.end(), rc.input_files.begin(), rc.input_files.end());
     check_output_path(config, rc.output, inputs);
-    if (signal_during_startup(comm)) {
-      if (comm.is_root())
-        std::cerr << "nubayes: stopped by a signal during start-up, before anything was written; "
-                     "run the same command again\n";
-      return exit_code::checkpointed;
-    }
+    if (signal_during_startup(comm)) return stopped_during_startup(comm);
     const PriorSpace prior(rc.problem.priors);
     if (prior.nsampled() == 0) throw ConfigError(vm["config"].as<std::string>() + ": [prior]: every parameter is fixed; nothing to sample");
     const Problem problem(prior, *rc.problem.likelihood, rc.model);

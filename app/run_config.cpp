@@ -2,6 +2,7 @@
 
 #include "input_files.h"
 #include "parse_number.h"
+#include "signals.h"
 #include "table_reader.h"
 
 #include <algorithm>
@@ -219,6 +220,8 @@ RunConfig resolve_run_config(const Config& config) {
     rc.problem = build_problem(rc.model, options, data, priors);
   } catch (const OptionError& e) {
     config.fail(e.section(), e.key(), e.what());
+  } catch (const StoppedBySignal&) {
+    throw; // not a config error: the command exits 3
   } catch (const std::exception& e) {
     config.fail("model", "name", e.what());
   }
@@ -262,6 +265,7 @@ RunConfig resolve_run_config(const Config& config) {
     rc.input_files.push_back(file.string());
   }
   rc.input_sha256 = inputs.str();
+  flush_input_hash_cache(); // now, not only at exit: a run that is killed later keeps the hashes
   rc.fingerprint = "seed = " + std::to_string(rc.seed) + "\n" + rest.str() +
                    "\n[likelihood]\n" + rc.problem.likelihood->fingerprint() + "\n" +
                    (rc.input_sha256.empty() ? "" : "\n[inputs]\n" + rc.input_sha256);

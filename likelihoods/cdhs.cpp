@@ -2,6 +2,7 @@
 
 #include "gauss_legendre.h"
 #include "input_files.h"
+#include "table_reader.h"
 
 #include <algorithm>
 #include <charconv>
@@ -152,9 +153,7 @@ std::vector<Ratio> read_ratios(const fs::path& path) {
     if (!(r.sigma > 0)) fail(path, n, "sigma must be > 0");
     out.push_back(r);
   }
-  if (out.size() != kBins)
-    throw std::runtime_error(path.string() + ": expected " + std::to_string(kBins) +
-                             " rows, found " + std::to_string(out.size()));
+  expect_rows(out.size(), kBins, path);
   return out;
 }
 

@@ -26,6 +26,7 @@ constexpr const char* kRatioFile = "reactor/danss/danss_2018_ratio_transcribed.t
 constexpr const char* kInverseCovarianceFile =
     "reactor/danss/danss_2018_inverse_covariance_transcribed.txt";
 constexpr const char* kResolutionFile = "reactor/danss/danss-eres-1412.0817.dat";
+constexpr std::size_t kResolutionRows = 49; ///< points digitised from arXiv:1412.0817
 
 // Numerical grids and volume sampling. Halving any step or doubling any point count moves χ² by
 // at most 0.002 near the best fit (0.015 at the excluded RAA point, χ² = 72.7), checked when
@@ -82,6 +83,7 @@ struct Ratio::Inputs {
     table = reactor::read_ratio_table(ratio, kBins);
     inverse_covariance = reactor::read_inverse_covariance(covariance, kBins);
     resolution = read_table(eres, 2);
+    expect_rows(resolution, kResolutionRows, eres);
     for (const auto* column : {&table.lower, &table.upper, &table.ratio, &table.sigma})
       reactor::hash_values(hash, *column);
     reactor::hash_values(

@@ -2,6 +2,7 @@
 
 #include "miniboone_geometry.h"
 #include "rng.h"
+#include "signals.h"
 
 #include <algorithm>
 #include <cmath>
@@ -243,21 +244,29 @@ TemplateSet build_templates(const MassGrid& grid, const TemplateSettings& settin
                     rank = static_cast<std::size_t>(comm.rank());
   const std::size_t per_rank = (grid.size() + ranks - 1) / ranks,
                     stride = packed_size(grid.model, settings, inputs.layout);
-  // Every rank sends the same length: its points, zero-padded (an all-zero record is "absent").
-  std::vector<double> mine(per_rank * stride, 0.0);
+  // Every rank sends the same length: its points, zero-padded (an all-zero record is "absent"),
+  // then whether SIGTERM/SIGUSR1 stopped it (a build can take minutes: stop between points).
+  const std::size_t block = per_rank * stride + 1;
+  std::vector<double> mine(block, 0.0);
   for (std::size_t slot = 0; slot < per_rank; ++slot) {
     const std::size_t index = slot * ranks + rank;
     if (index >= grid.size()) break;
+    if (checkpoint_signal_received()) {
+      mine.back() = 1;
+      break;
+    }
     const auto packed = pack(build_template_point(grid, index, settings, inputs));
     std::copy(packed.begin(), packed.end(),
               mine.begin() + static_cast<std::ptrdiff_t>(slot * stride));
   }
   const std::vector<double> all = comm.allgather(mine);
+  for (std::size_t r = 0; r < ranks; ++r)
+    if (all[r * block + block - 1] != 0) throw StoppedBySignal(); // nothing cached
   TemplateSet set{grid, inputs.layout, {}};
   set.points.resize(grid.size());
   for (std::size_t index = 0; index < grid.size(); ++index) {
     const std::size_t r = index % ranks, slot = index / ranks;
-    const std::size_t offset = (r * per_rank + slot) * stride;
+    const std::size_t offset = r * block + slot * stride;
     set.points[index] = unpack(std::span(all).subspan(offset, stride), inputs.layout);
   }
   return set;

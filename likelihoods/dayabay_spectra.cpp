@@ -24,8 +24,7 @@ Relative::Relative(const Options& options) : options_(options), average_(1, 0.0,
     const fs::path path =
         options.inputs / ("reactor/dayabay/DataEH" + std::to_string(h + 1) + ".dat");
     const Table t = read_table(path, 12, true);
-    if (t.rows() != kBins)
-      fail(path, "expected " + std::to_string(kBins) + " rows, found " + std::to_string(t.rows()));
+    expect_rows(t, kBins, path);
     for (std::size_t b = 0; b < kBins; ++b) {
       const auto r = t.row(b);
       const std::string where = "row " + std::to_string(b + 1) + ": ";

@@ -23,6 +23,7 @@ constexpr const char* kDir = "icecube/IC86_2011_1605.01990";
 constexpr const char* kResponseFile = "nufsgen_dom_eff_nominal_response_array.txt";
 constexpr const char* kFluxFile = "HondaGaisser_average_flux.txt";
 constexpr const char* kEventsFile = "observed_events.dat";
+constexpr std::size_t kObservedEvents = 20145; ///< IC86-2011 sample (arXiv:1605.01990)
 
 [[noreturn]] void fail(const fs::path& path, std::size_t line, const std::string& what) {
   throw std::runtime_error(path.string() + std::string(":") + std::to_string(line) + ": " + what);
@@ -206,6 +207,7 @@ Events::Events(const EventsOptions& options)
   // Observed events: `E_proxy  zenith [rad]`, binned.
   const fs::path events_path = dir / kEventsFile;
   const Table events = read_table(events_path, 2);
+  expect_rows(events, kObservedEvents, events_path, "events");
   reactor::hash_values(hash_, events.values);
   observed_.assign(kProxyBins * kCosBins, 0.0);
   for (std::size_t r = 0; r < events.rows(); ++r) {

@@ -19,6 +19,8 @@ namespace fs = std::filesystem;
 /// grid rows have 85–86 of 86, the sparse rows below them at most 25).
 constexpr double kDenseRow = 0.9;
 
+constexpr std::size_t kLlhPoints = 4786; ///< 2DLLHValues.txt of arXiv:2005.12942
+
 [[noreturn]] void fail(const fs::path& path, const std::string& what) {
   throw std::runtime_error(path.string() + ": " + what);
 }
@@ -69,6 +71,8 @@ LlhTable::LlhTable(const fs::path& path) {
   if (nulls != 1)
     fail(path, "expected one no-sterile point (sin^2(2 theta24) = 0 or dm2_41 = 0), found " +
                    std::to_string(nulls));
+  // The release's point count: a truncated file could lose sparse rows and still form a grid.
+  expect_rows(table, kLlhPoints, path, "points");
 
   // The Δm² columns: every value seen; the grid: the top block of dense rows.
   std::map<double, std::size_t> columns;

@@ -1,5 +1,7 @@
 #include "input_files.h"
 
+#include "input_hash_cache.h"
+
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -24,6 +26,10 @@ struct Registry {
   bool allow_modified = false;
   std::map<std::string, std::string> read;                        ///< path -> sha256
   std::map<std::string, std::map<std::string, std::string>> manifests; ///< MANIFEST.md -> file -> sha256
+  std::optional<InputHashCache> cache; ///< opened at the first read
+  ~Registry() {
+    if (cache) cache->save(); // at exit, for readers that never flushed
+  }
 };
 
 Registry& registry() {
@@ -111,12 +117,39 @@ std::string sha256_hex(std::string_view bytes) {
   return out;
 }
 
-std::string read_input_file(const fs::path& path) {
-  std::string bytes = slurp(path);
-  const std::string found = sha256_hex(bytes);
-  Registry& r = registry();
+namespace {
+
+/// The sha256 of `bytes`, read from `path`: the cached one while the file's stamp is unchanged
+/// (before and after the read, so a file changing meanwhile is hashed), else computed.
+std::string sha256_of_read(Registry& r, const fs::path& path, const std::optional<FileStamp>& before,
+                           std::string_view bytes) {
+  const std::string absolute = fs::absolute(path).lexically_normal().string();
+  const auto after = file_stamp(path);
+  const bool steady = before && after && *before == *after;
+  {
+    const std::lock_guard lock(r.mutex);
+    if (!r.cache) r.cache.emplace(InputHashCache::default_file());
+    if (steady)
+      if (auto cached = r.cache->find(absolute, *before)) return *cached;
+  }
+  std::string found = sha256_hex(bytes);
   const std::lock_guard lock(r.mutex);
-  if (!r.read.try_emplace(path.string(), found).second) return bytes; // verified already
+  if (steady) r.cache->remember(absolute, *before, found);
+  return found;
+}
+
+} // namespace
+
+std::string read_input_file(const fs::path& path) {
+  const auto before = file_stamp(path);
+  std::string bytes = slurp(path);
+  Registry& r = registry();
+  const std::string found = sha256_of_read(r, path, before, bytes);
+  const std::lock_guard lock(r.mutex);
+  const auto seen = r.read.find(path.string());
+  // Verified already, unless the file changed since (then it is checked again).
+  if (seen != r.read.end() && seen->second == found) return bytes;
+  r.read[path.string()] = found;
   const auto recorded = recorded_hash(r, path);
   std::string problem;
   if (!recorded)
@@ -131,6 +164,19 @@ std::string read_input_file(const fs::path& path) {
   }
   std::cerr << "nubayes: WARNING: " << problem << "; used anyway (allow_modified_inputs = true)\n";
   return bytes;
+}
+
+bool flush_input_hash_cache() {
+  Registry& r = registry();
+  const std::lock_guard lock(r.mutex);
+  return !r.cache || r.cache->save();
+}
+
+void use_input_hash_cache(const fs::path& file) {
+  Registry& r = registry();
+  const std::lock_guard lock(r.mutex);
+  if (r.cache) r.cache->save();
+  r.cache.emplace(file);
 }
 
 void set_allow_modified_inputs(bool allow) {

@@ -4,7 +4,8 @@
 // and its hash are remembered, so that the run file can record exactly which data a result used.
 // A file that differs from its MANIFEST, or that no MANIFEST covers, is an error naming the file
 // and both hashes, unless modified inputs are allowed ([data] allow_modified_inputs = true), in
-// which case it is a loud warning on stderr.
+// which case it is a loud warning on stderr. The hash of a file whose size, mtime and ctime are
+// unchanged since it was last hashed comes from a cache between runs (input_hash_cache.h).
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -24,6 +25,13 @@ struct InputRecord {
 };
 /// Every input file read so far in this process, in path order, each once.
 std::vector<InputRecord> inputs_read();
+
+/// Writes the hash cache if new hashes were computed (also done at exit); false where it cannot.
+bool flush_input_hash_cache();
+
+/// Saves the hash cache in use and continues with the one in `file` (empty: in memory only);
+/// by default InputHashCache::default_file().
+void use_input_hash_cache(const std::filesystem::path& file);
 
 /// Lower-case hex SHA-256 of `bytes`.
 std::string sha256_hex(std::string_view bytes);

@@ -85,11 +85,11 @@ struct Bin {
 /// are one std::runtime_error naming the file (and line).
 std::array<Bin, kBins> read_bins(const std::filesystem::path& path);
 
-/// A flux table `E [MeV]  flux` with increasing energies (at least 2 rows); linear in between,
-/// zero outside.
+/// A flux table `E [MeV]  flux` with increasing energies, exactly `rows` rows (at least 2);
+/// linear in between, zero outside.
 class FluxTable {
 public:
-  explicit FluxTable(const std::filesystem::path& path);
+  FluxTable(const std::filesystem::path& path, std::size_t rows);
   double operator()(double energy) const;
   std::span<const double> values() const { return flux_; }
 

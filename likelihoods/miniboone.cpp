@@ -17,13 +17,20 @@ namespace {
 
 // ---- the release files of each sample (paths under inputs/miniboone/) ----
 
+/// A Monte-Carlo ntuple: its path under miniboone/ and its number of events (rows) in the
+/// release, so that a truncated file is an error rather than a smaller signal template.
+struct Ntuple {
+  const char* path;
+  std::size_t events;
+};
+
 struct ModeFiles {
   const char* dir; ///< νe/νμ vectors and bin edges
   const char* nue_data;
   const char* nue_bkg;
   const char* numu_data;
   const char* numu_pred;
-  const char* ntuple; ///< full path under miniboone/: the ν̄ ntuple depends on the fit
+  Ntuple ntuple; ///< the ν̄ ntuple depends on the fit
 };
 
 struct SampleFiles {
@@ -31,7 +38,7 @@ struct SampleFiles {
   const char* covariance;
 };
 
-constexpr ModeFiles nu_mode(const char* dir, const char* ntuple) {
+constexpr ModeFiles nu_mode(const char* dir, Ntuple ntuple) {
   return {dir,
           "miniboone_nuedata_lowe.txt",
           "miniboone_nuebgr_lowe.txt",
@@ -43,7 +50,7 @@ constexpr ModeFiles nu_mode(const char* dir, const char* ntuple) {
 // Antineutrino-mode files did not change in 2020, so both releases read 2018/rhc.
 // The ν̄-only fit uses the right-sign ν̄μ→ν̄e ntuple; the combined fits use the ntuple of the
 // whole ν̄-mode beam (ν̄μ→ν̄e and wrong-sign νμ→νe), as the release's combined fit does.
-constexpr ModeFiles nubar_mode(const char* ntuple) {
+constexpr ModeFiles nubar_mode(Ntuple ntuple) {
   return {"2018/rhc",
           "miniboone_nuebardata_lowe.txt",
           "miniboone_nuebarbgr_lowe.txt",
@@ -52,10 +59,10 @@ constexpr ModeFiles nubar_mode(const char* ntuple) {
           ntuple};
 }
 
-constexpr const char* kNu2018Ntuple = "2018/fhc/miniboone_numunuefullosc_ntuple.txt";
-constexpr const char* kNu2020Ntuple = "2020/fhc/miniboone_numunuefullosc_ntuple.txt";
-constexpr const char* kNubarRightSignNtuple = "2018/rhc/miniboone_numubarnuebarfullosc_ntuple.txt";
-constexpr const char* kNubarBeamNtuple = "2018/combined/miniboone_nubarfullosc_ntuple.txt";
+constexpr Ntuple kNu2018Ntuple{"2018/fhc/miniboone_numunuefullosc_ntuple.txt", 17204};
+constexpr Ntuple kNu2020Ntuple{"2020/fhc/miniboone_numunuefullosc_ntuple.txt", 17204};
+constexpr Ntuple kNubarRightSignNtuple{"2018/rhc/miniboone_numubarnuebarfullosc_ntuple.txt", 86403};
+constexpr Ntuple kNubarBeamNtuple{"2018/combined/miniboone_nubarfullosc_ntuple.txt", 117949};
 
 SampleFiles files_of(Sample sample) {
   switch (sample) {
@@ -127,8 +134,9 @@ struct Loader {
     return f;
   }
 
-  Table ntuple(const fs::path& path) {
+  Table ntuple(const fs::path& path, std::size_t events) {
     Table t = read_table(path, 4);
+    expect_rows(t, events, path, "events");
     hash_values(hash, t.values);
     return t;
   }
@@ -339,11 +347,11 @@ Appearance::Appearance(const Options& options) : sample_(options.sample), range_
     if (edges != edges_)
       throw std::runtime_error((dir / "miniboone_binboundaries_nue_lowe.txt").string() +
                                ": bin edges differ from the other beam mode's");
-    const fs::path ntuple = load.root / mf.ntuple;
+    const fs::path ntuple = load.root / mf.ntuple.path;
     modes_.push_back(
         {load.counts(dir / mf.nue_data, kNueBins), load.counts(dir / mf.nue_bkg, kNueBins),
          load.counts(dir / mf.numu_data, kNumuBins), load.counts(dir / mf.numu_pred, kNumuBins),
-         OscillationTemplate(load.ntuple(ntuple), edges_, options.fine_bins, ntuple.string())});
+         OscillationTemplate(load.ntuple(ntuple, mf.ntuple.events), edges_, options.fine_bins, ntuple.string())});
   }
   fractional_ = load.covariance(load.root / files.covariance, kModeBlock * nmodes);
   data_hash_ = load.hash;

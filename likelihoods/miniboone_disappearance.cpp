@@ -17,6 +17,7 @@ namespace fs = std::filesystem;
 
 constexpr const char* kNuFile = "numu/miniboone_2009/fhc/numu_chi2.txt";
 constexpr const char* kNubarFile = "numu/miniboone_2009/rhc/numubar_chi2.txt";
+constexpr std::size_t kGridNodes = 120; ///< dm2 and sin2_2theta nodes of each surface
 
 [[noreturn]] void fail(const fs::path& path, const std::string& what) {
   throw std::runtime_error(path.string() + ": " + what);
@@ -54,7 +55,9 @@ Surface::Surface(const fs::path& path) {
     fail(path, "not a complete grid (" + std::to_string(t.rows()) + " rows, " + std::to_string(ns) +
                    " sin2_2theta values per dm2)");
   const std::size_t nd = t.rows() / ns;
-  if (nd < 2) fail(path, "need at least 2 dm2 values");
+  // Both released surfaces are 120 x 120: a whole missing dm2 row still looks like a grid.
+  expect_rows(nd, kGridNodes, path, "dm2 values");
+  expect_rows(ns, kGridNodes, path, "sin2_2theta values per dm2");
   for (std::size_t i = 0; i < nd; ++i)
     for (std::size_t j = 0; j < ns; ++j) {
       const auto r = t.row(i * ns + j);

@@ -26,9 +26,7 @@ void fail_row(const fs::path& path, std::size_t row, const std::string& what) {
 
 Table read_rows(const fs::path& path, std::size_t rows, std::size_t columns) {
   Table table = read_table(path, columns);
-  if (table.rows() != rows)
-    throw std::runtime_error(path.string() + ": expected " + std::to_string(rows) +
-                             " rows, found " + std::to_string(table.rows()));
+  expect_rows(table, rows, path);
   return table;
 }
 

@@ -138,8 +138,7 @@ Sparse2D read_sparse_2d(const fs::path& path) {
 std::vector<double> read_spectrum(const fs::path& path, std::span<const double> edges) {
   const Table t = read_table(path, 3);
   const std::size_t bins = edges.size() - 1;
-  if (t.rows() != bins)
-    fail(path, "expected " + std::to_string(bins) + " bins, found " + std::to_string(t.rows()));
+  expect_rows(t, bins, path, "bins");
   std::vector<double> out(bins);
   for (std::size_t i = 0; i < bins; ++i) {
     const auto r = t.row(i);
@@ -164,9 +163,8 @@ Dense2D read_dense_2d(const fs::path& path) {
   const auto xe = header_numbers(path, "x_edges"), ye = header_numbers(path, "y_edges");
   const Table t = read_table(path, 3);
   const std::size_t nx = xe.size() - 1, ny = ye.size() - 1;
-  if (t.rows() != nx * ny)
-    fail(path, "expected " + std::to_string(nx * ny) + " rows (" + std::to_string(nx) + " x " +
-                   std::to_string(ny) + " cells), found " + std::to_string(t.rows()));
+  expect_rows(t, nx * ny, path,
+              "rows (" + std::to_string(nx) + " x " + std::to_string(ny) + " cells)");
   if (!(xe.front() > 0 && ye.front() > 0)) fail(path, "bin edges must be positive (log axes)");
   Dense2D d;
   for (std::size_t i = 0; i < nx; ++i)
@@ -340,10 +338,8 @@ Release::Impl::Impl(const fs::path& root) {
             fail(path, "true L/E bins differ from the other " + std::string(kDetectors[det]) +
                            " templates");
           if (y_edges[sel][det].empty()) {
-            if (h.y_edges.size() != kRecoBins[sel][det] + 1)
-              fail(path, "expected " + std::to_string(kRecoBins[sel][det]) +
-                             " reconstructed-energy bins, found " +
-                             std::to_string(h.y_edges.size() - 1));
+            expect_rows(h.y_edges.size() - 1, kRecoBins[sel][det], path,
+                        "reconstructed-energy bins");
             y_edges[sel][det] = h.y_edges;
           } else if (!same_edges(h.y_edges, y_edges[sel][det]))
             fail(path, "reconstructed-energy bins differ from the other templates");

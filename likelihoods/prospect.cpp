@@ -80,12 +80,8 @@ struct Relative::Inputs {
     const fs::path map_path = dir / kSegmentMap, eff_path = dir / kEfficiencies;
     const Table map = read_table(map_path, 5, true);
     const Table eff = read_table(eff_path, 3, true);
-    if (map.rows() != kSegments)
-      fail(map_path,
-           "expected " + std::to_string(kSegments) + " rows, found " + std::to_string(map.rows()));
-    if (eff.rows() != kSegments)
-      fail(eff_path,
-           "expected " + std::to_string(kSegments) + " rows, found " + std::to_string(eff.rows()));
+    expect_rows(map, kSegments, map_path);
+    expect_rows(eff, kSegments, eff_path);
     reactor::hash_values(hash, map.values);
     reactor::hash_values(hash, eff.values);
     for (std::size_t s = 0; s < kSegments; ++s) {
@@ -107,9 +103,7 @@ struct Relative::Inputs {
         if (!(seg.response.data()[i] >= 0)) fail(response, "response entries must be >= 0");
       if (!(seg.response.sum() > 0)) fail(response, "response matrix is empty");
       const Table counts = read_table(prompt, 5, true);
-      if (counts.rows() != kBins)
-        fail(prompt,
-             "expected " + std::to_string(kBins) + " rows, found " + std::to_string(counts.rows()));
+      expect_rows(counts, kBins, prompt);
       for (std::size_t b = 0; b < kBins; ++b) {
         const double centre = kPromptLow + (static_cast<double>(b) + 0.5) * kPromptWidth;
         if (std::abs(counts.row(b)[0] - centre) > 1e-6)
@@ -125,9 +119,7 @@ struct Relative::Inputs {
     for (std::size_t l = 0; l < kBaselines; ++l) {
       const fs::path path = dir / null_file(l);
       const Table t = read_table(path, 2, true);
-      if (t.rows() != kBins)
-        fail(path,
-             "expected " + std::to_string(kBins) + " rows, found " + std::to_string(t.rows()));
+      expect_rows(t, kBins, path);
       for (std::size_t b = 0; b < kBins; ++b) {
         if (!(t.row(b)[1] > 0))
           fail(path, "row " + std::to_string(b + 1) + ": prediction must be > 0");

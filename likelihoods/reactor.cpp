@@ -392,8 +392,7 @@ Normalisation parse_normalisation(const std::string& text) {
 
 RatioTable read_ratio_table(const fs::path& path, std::size_t bins, std::size_t ratios) {
   const Table t = read_table(path, 2 + 2 * ratios);
-  if (t.rows() != bins)
-    fail(path, "expected " + std::to_string(bins) + " rows, found " + std::to_string(t.rows()));
+  expect_rows(t, bins, path);
   RatioTable out;
   out.ratio.resize(bins * ratios);
   out.sigma.resize(bins * ratios);

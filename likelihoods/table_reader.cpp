@@ -160,6 +160,13 @@ Table read_table(const fs::path& path, std::size_t columns, bool csv) {
   return table;
 }
 
+void expect_rows(std::size_t found, std::size_t expected, const fs::path& path,
+                 std::string_view what) {
+  if (found != expected)
+    fail(path, "expected " + std::to_string(expected) + " " + std::string(what) + ", found " +
+                   std::to_string(found));
+}
+
 void check_non_negative(std::span<const double> values, const fs::path& path) {
   for (std::size_t i = 0; i < values.size(); ++i)
     if (!(values[i] >= 0))

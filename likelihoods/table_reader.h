@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace nubayes {
@@ -38,6 +39,16 @@ Eigen::MatrixXd read_matrix(const std::filesystem::path& path, std::size_t rows,
 
 /// One or more lines of `columns` numbers each (one table row per line); `csv` as above.
 Table read_table(const std::filesystem::path& path, std::size_t columns, bool csv = false);
+
+/// The shape check every reader makes of what it read: throws unless `found` == `expected`, one
+/// line naming the file and both counts, e.g. "inputs/lsnd/DAR_mubar.dat: expected 53 rows, found
+/// 52". `what` names the unit ("rows", "bins", "events", "rows (120 x 120 grid)").
+void expect_rows(std::size_t found, std::size_t expected, const std::filesystem::path& path,
+                 std::string_view what = "rows");
+inline void expect_rows(const Table& table, std::size_t expected, const std::filesystem::path& path,
+                        std::string_view what = "rows") {
+  expect_rows(table.rows(), expected, path, what);
+}
 
 /// Throws unless every value is >= 0 (event counts); the message names the file and the entry.
 void check_non_negative(std::span<const double> values, const std::filesystem::path& path);

@@ -1,5 +1,6 @@
 #pragma once
 // Helpers for tests that drive the nubayes executable like a user would.
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 #ifndef NUBAYES_BINARY
 #define NUBAYES_BINARY "nubayes"
@@ -55,6 +57,16 @@ inline std::string read_file(const std::filesystem::path& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+/// The names in a folder, sorted, one a line.
+inline std::string folder_listing(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  std::string out;
+  for (const auto& name : names) out += name + "\n";
+  return out;
 }
 
 /// Number of non-empty lines.

@@ -60,6 +60,17 @@ protected:
     std::ofstream(dir / file) << out;
   }
 
+  /// Drops the last `n` lines of `file`, as a cut-short download or copy would.
+  void truncate(const std::string& file, std::size_t n) {
+    std::ifstream in(dir / file);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    in.close();
+    lines.resize(lines.size() > n ? lines.size() - n : 0);
+    std::ofstream out(dir / file);
+    for (const auto& line : lines) out << line << '\n';
+  }
+
   /// Expects load() to fail with one line containing every needle.
   void expect_load_error(const std::vector<std::string>& needles) const {
     try {

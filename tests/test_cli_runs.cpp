@@ -290,7 +290,49 @@ TEST(CliRun, SignalDuringStartUpExitsThreeWritingNothing) {
     EXPECT_EQ(wait_exit(pid), 3) << read_file(dir / "log.txt");
     EXPECT_NE(read_file(dir / "log.txt").find("during start-up, before anything was written"), std::string::npos)
         << read_file(dir / "log.txt");
-    for (const char* suffix : {"", ".ckpt", ".lock", ".progress.tsv"})
-      EXPECT_FALSE(std::filesystem::exists(dir / ("all.h5" + std::string(suffix)))) << suffix;
+    // Nothing half-written: no run file, checkpoint, lock, progress or temporary file.
+    EXPECT_EQ(folder_listing(dir), "log.txt\n");
   }
+}
+
+TEST(CliRun, SignalWhileTemplatesBuildExitsThreeAndCachesNothing) {
+  const auto dir = scratch_dir("template_signal");
+  // The default dark-zd grid takes minutes to build: the signal comes during the build, which
+  // stops at the next mass point instead of finishing and caching the templates.
+  const std::string args = "run " NUBAYES_SOURCE_DIR "/inputs/examples/dark-zd-miniboone-2018.ini --quiet --set run.output=" +
+                           (dir / "dark.h5").string() + " --set model.template_cache=" +
+                           (dir / "cache" / "templates.h5").string();
+  for (int signal : {SIGTERM, SIGUSR1}) {
+    const pid_t pid = spawn(args, dir / "log.txt");
+    std::this_thread::sleep_for(std::chrono::milliseconds(3000));
+    kill(pid, signal);
+    EXPECT_EQ(wait_exit(pid), 3) << read_file(dir / "log.txt");
+    EXPECT_EQ(read_file(dir / "log.txt"),
+              "nubayes: stopped by a signal during start-up, before anything was written; run the same command again\n");
+    EXPECT_EQ(folder_listing(dir), "log.txt\n"); // no cache folder, no half-written cache
+  }
+}
+
+TEST(CliRun, KillDuringACheckpointWriteLeavesNoTemporaryFileAfterTheResume) {
+  const auto ref = scratch_dir("ckpt_kill_ref");
+  const auto dir = scratch_dir("ckpt_kill");
+  const auto ini = gauss_config(dir, "sleep_ms = 0.5\n");
+  ASSERT_EQ(run_nubayes("run " + ini.string() + " --quiet --set run.output=" + (ref / "run.h5").string()).exit_code, 0);
+  // A run killed with SIGKILL after its first checkpoint ...
+  const pid_t pid = spawn("run " + ini.string() + " --quiet", dir / "log.txt");
+  wait_for_file(dir / "run.h5.ckpt");
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  kill(pid, SIGKILL);
+  wait_exit(pid);
+  // ... in the middle of writing the next one: what StateFile::save_atomic leaves then.
+  const std::string ckpt = read_file(dir / "run.h5.ckpt");
+  write_file(dir / "run.h5.ckpt.tmp.12345", ckpt.substr(0, ckpt.size() / 2));
+  const CommandResult resumed = run_nubayes("run " + ini.string() + " --resume --quiet");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_EQ(attribute(dir / "run.h5", "logz"), attribute(ref / "run.h5", "logz"));
+  EXPECT_EQ(attribute(dir / "run.h5", "status"), "complete\n");
+  // Only the expected files: no checkpoint, lock, temporary or finalize file.
+  EXPECT_EQ(folder_listing(dir), "log.txt\nrun.h5\nrun.h5.progress.tsv\nrun.ini\n");
+  // Compacted: about the size of a clean run's file, not carrying the killed run's dead space.
+  EXPECT_LT(std::filesystem::file_size(dir / "run.h5"), std::filesystem::file_size(ref / "run.h5") + 256 * 1024);
 }
