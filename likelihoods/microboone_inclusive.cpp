@@ -25,8 +25,7 @@ constexpr const char* kFolder = "microboone/inclusive_WireCell_2110.13978";
 /// wide from 0, contiguous (the last, overflow bin stored as one more 0.1 GeV).
 Table read_spectrum(const fs::path& path, std::size_t bins, bool lee) {
   const Table t = read_table(path, lee ? 6 : 5);
-  if (t.rows() != bins)
-    fail(path, "expected " + std::to_string(bins) + " rows, found " + std::to_string(t.rows()));
+  expect_rows(t, bins, path);
   check_non_negative(t.values, path);
   for (std::size_t i = 0; i < bins; ++i) {
     const auto r = t.row(i);
