@@ -17,7 +17,8 @@ public:
   /// Derived quantities filled by at() (e.g. mixing angles, lifetimes).
   virtual std::vector<std::string> derived_names() const = 0;
   /// The point at theta (every parameter, [prior] order) and its derived values; false where the
-  /// model does not exist there (unphysical, or outside its templates): ln L = −inf.
+  /// model does not exist there (unphysical, or outside its templates): ln L = −inf. The point's
+  /// spans (MiniBooNE pairs) point into the model's own buffer: valid until the next at().
   virtual bool at(std::span<const double> theta, ModelPoint& point,
                   std::span<double> derived) const = 0;
   /// Text identifying the model's own settings (templates, caches); resume compares it.
