@@ -1,5 +1,6 @@
 #include "command_line.h"
 
+#include <algorithm>
 #include <iostream>
 
 namespace po = boost::program_options;
@@ -19,6 +20,10 @@ std::optional<po::variables_map> parse_command_line(const std::vector<std::strin
     return std::nullopt;
   }
   return vm;
+}
+
+bool wants_help(const std::vector<std::string>& args) {
+  return std::any_of(args.begin(), args.end(), [](const std::string& a) { return a == "--help" || a == "-h"; });
 }
 
 } // namespace nubayes

@@ -17,4 +17,8 @@ parse_command_line(const std::vector<std::string>& args,
                    const boost::program_options::positional_options_description& positional,
                    const std::string& command);
 
+/// True if the arguments ask for help (`--help` or `-h`), which a command answers before it
+/// checks its required options.
+bool wants_help(const std::vector<std::string>& args);
+
 } // namespace nubayes

@@ -1,4 +1,5 @@
 #include "commands.h"
+#include "command_line.h"
 #include "model_likelihood.h"
 
 #include "communicator.h"
@@ -137,7 +138,7 @@ int command_run(const std::vector<std::string>& args) {
         "quiet", po::bool_switch(), "no progress lines");
     po::positional_options_description positional;
     positional.add("config", 1);
-    if (std::find(args.begin(), args.end(), "--help") != args.end()) {
+    if (wants_help(args)) {
       if (comm.is_root()) std::cout << "usage: nubayes run CONFIG.ini [options]\n" << named;
       return exit_code::ok;
     }
@@ -198,7 +199,7 @@ int command_eval(const std::vector<std::string>& args) {
         "json", po::bool_switch(), "print JSON");
     po::positional_options_description positional;
     positional.add("config", 1);
-    if (std::find(args.begin(), args.end(), "--help") != args.end()) {
+    if (wants_help(args)) {
       std::cout << "usage: nubayes eval CONFIG.ini --at name=value,... [options]\n" << named;
       return exit_code::ok;
     }
@@ -282,7 +283,7 @@ int command_info(const std::vector<std::string>& args) {
         "json", po::bool_switch(), "print JSON");
     po::positional_options_description positional;
     positional.add("run", 1);
-    if (std::find(args.begin(), args.end(), "--help") != args.end()) {
+    if (wants_help(args)) {
       std::cout << "usage: nubayes info RUN.h5 [--json]\n" << named;
       return exit_code::ok;
     }

@@ -2,6 +2,7 @@
 // data sets, plus a job that compares the evidences and draws the plots) and calls sbatch.
 // Every config is resolved here, so a typo fails at once instead of in the queue.
 #include "batch_script.h"
+#include "command_line.h"
 #include "commands.h"
 #include "config.h"
 #include "exit_codes.h"
@@ -294,8 +295,7 @@ int command_submit(const std::vector<std::string>& args) {
       "parsable", po::bool_switch(), "print only the job id(s), one per line");
   po::positional_options_description positional;
   positional.add("config", 1);
-  if (std::find(args.begin(), args.end(), "--help") != args.end() ||
-      std::find(args.begin(), args.end(), "-h") != args.end()) {
+  if (wants_help(args)) {
     std::cout << "usage: nubayes submit CONFIG.ini --ranks N --time HH:MM:SS [--grid GRID.txt] "
                  "[options]\n"
                  "Writes a SLURM batch script (jobs/templates/) and submits it with sbatch. The "

@@ -69,6 +69,15 @@ TEST(CliRun, EvalPrintsTheLogLikelihood) {
   EXPECT_NE(r.output.find("\"gauss\""), std::string::npos) << r.output;
 }
 
+// -h is help for every command, answered before the required options are checked.
+TEST(CliRun, ShortHelpFlagWorksForEveryCommand) {
+  for (const char* command : {"run", "eval", "info", "compare", "export", "pg", "predict", "reweight", "submit"}) {
+    const CommandResult r = run_nubayes(std::string(command) + " -h");
+    EXPECT_EQ(r.exit_code, 0) << command << ": " << r.output;
+    EXPECT_NE(r.output.find(std::string("usage: nubayes ") + command), std::string::npos) << r.output;
+  }
+}
+
 TEST(CliRun, HelpConfigListsEveryKey) {
   const CommandResult r = run_nubayes("help config");
   ASSERT_EQ(r.exit_code, 0);
