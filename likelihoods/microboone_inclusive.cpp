@@ -1,5 +1,7 @@
 #include "microboone_inclusive.h"
 
+#include "cholesky_chi2.h"
+
 #include "reactor.h"
 
 #include <Eigen/LU>
@@ -152,15 +154,11 @@ double Inclusive::chi2_at_lee_strength(double x, Statistic statistic) const {
     residual_(i) = release_.data(i) - mu;
     full_(i, i) += stat_variance(release_.data(i), mu, statistic);
   }
-  llt_.compute(full_);
-  if (llt_.info() != Eigen::Success) return std::numeric_limits<double>::infinity();
-  llt_.matrixL().solveInPlace(residual_); // χ² = |L⁻¹ r|² with M = L Lᵀ
-  return residual_.squaredNorm();
+  return cholesky_chi2(llt_, full_, residual_);
 }
 
 double Inclusive::log_det() const {
-  if (llt_.info() != Eigen::Success) return std::numeric_limits<double>::infinity();
-  return 2.0 * llt_.matrixLLT().diagonal().array().log().sum();
+  return cholesky_log_det(llt_);
 }
 
 NueFcPrediction Inclusive::unconstrained_nue_fc(double x) const {

@@ -1,5 +1,7 @@
 #include "miniboone.h"
 
+#include "cholesky_chi2.h"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -422,15 +424,11 @@ double Appearance::chi2(std::span<const double> signal) const {
     r_[a] = ba.observed - v_[ba.main] - (ba.signal >= 0 ? v_[ba.signal] : 0.0);
   }
 
-  llt_.compute(m_); // reads the lower triangle only
-  if (llt_.info() != Eigen::Success) return std::numeric_limits<double>::infinity();
-  llt_.matrixL().solveInPlace(r_); // χ² = |L⁻¹ r|² with M = L Lᵀ
-  return r_.squaredNorm();
+  return cholesky_chi2(llt_, m_, r_); // reads the lower triangle only
 }
 
 double Appearance::log_det() const {
-  if (llt_.info() != Eigen::Success) return std::numeric_limits<double>::infinity();
-  return 2.0 * llt_.matrixLLT().diagonal().array().log().sum();
+  return cholesky_log_det(llt_);
 }
 
 void Appearance::scaled_sums(SumsFunction sums, double dm2, double sin2_2theta_mue,
