@@ -7,6 +7,7 @@
 #include <numbers>
 #include <numeric>
 #include <stdexcept>
+#include <string_view>
 
 namespace nubayes {
 
@@ -19,6 +20,22 @@ struct Mode {
   bool nubar = false;
   double pot = 0;
 };
+
+/// The beam modes of a sample in the order of its signal vector (ν mode first), at the
+/// exposures of its release.
+std::vector<Mode> modes_of(Sample sample) {
+  const Mode nu2018{false, miniboone::kPot2018Nu};
+  const Mode nu2020{false, miniboone::kPot2020Nu};
+  const Mode nubar2018{true, miniboone::kPot2018Nubar};
+  switch (sample) {
+  case Sample::combined2018: return {nu2018, nubar2018};
+  case Sample::combined2020: return {nu2020, nubar2018};
+  case Sample::nu2018: return {nu2018};
+  case Sample::nubar2018: return {nubar2018};
+  case Sample::nu2020: return {nu2020};
+  }
+  throw std::logic_error("modes_of: unknown MiniBooNE sample");
+}
 
 constexpr const char* kEnergyPairs =
     "e+e- pairs that pass the nue CCQE selection, per E_nu^QE bin (dark templates x POT)";
@@ -129,34 +146,14 @@ private:
 std::unique_ptr<Experiment> make_miniboone_energy(const std::string& name,
                                                   miniboone::EnergyRange range,
                                                   const std::filesystem::path& inputs) {
-  const Mode nu2018{false, miniboone::kPot2018Nu};
-  const Mode nu2020{false, miniboone::kPot2020Nu};
-  const Mode nubar2018{true, miniboone::kPot2018Nubar};
-  Sample sample;
-  std::vector<Mode> modes;
-  if (name == "miniboone-combined-2018") {
-    sample = Sample::combined2018;
-    modes = {nu2018, nubar2018};
-  } else if (name == "miniboone-combined-2020") {
-    sample = Sample::combined2020;
-    modes = {nu2020, nubar2018};
-  } else if (name == "miniboone-nu-2018") {
-    sample = Sample::nu2018;
-    modes = {nu2018};
-  } else if (name == "miniboone-nubar-2018") {
-    sample = Sample::nubar2018;
-    modes = {nubar2018};
-  } else if (name == "miniboone-nu-2020") {
-    sample = Sample::nu2020;
-    modes = {nu2020};
-  } else {
-    return nullptr;
-  }
+  constexpr std::string_view prefix = "miniboone-";
+  if (!name.starts_with(prefix))
+    throw std::invalid_argument("not a MiniBooNE appearance sample: '" + name + "'");
   miniboone::Options options;
-  options.sample = sample;
+  options.sample = miniboone::parse_sample(std::string_view(name).substr(prefix.size()));
   options.range = range;
   options.inputs = inputs;
-  return std::make_unique<EnergyExperiment>(name, options, std::move(modes));
+  return std::make_unique<EnergyExperiment>(name, options, modes_of(options.sample));
 }
 
 std::unique_ptr<Experiment> make_miniboone_angle(miniboone::ShapeStatistic statistic,

@@ -20,8 +20,8 @@
 
 namespace nubayes {
 
-/// "miniboone-combined-2018" etc.; nullptr for a name that is not an energy sample. Throws
-/// std::runtime_error for a data file problem.
+/// "miniboone-combined-2018" etc. (miniboone-<sample>, miniboone.h parse_sample); throws
+/// std::invalid_argument for another name, std::runtime_error for a data file problem.
 std::unique_ptr<Experiment> make_miniboone_energy(const std::string& name,
                                                   miniboone::EnergyRange range,
                                                   const std::filesystem::path& inputs);
