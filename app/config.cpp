@@ -1,4 +1,5 @@
 #include "config.h"
+#include "model_options.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -9,11 +10,9 @@ namespace nubayes {
 
 namespace {
 
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  const auto e = s.find_last_not_of(" \t\r");
-  return s.substr(b, e - b + 1);
+/// Config lines: blanks and a Windows line end's \r around names and values.
+std::string trim_line(const std::string& s) {
+  return nubayes::trim(s, " \t\r");
 }
 
 bool valid_name(const std::string& s) {
@@ -24,11 +23,11 @@ bool valid_name(const std::string& s) {
 
 /// Drops a comment: a line starting with # or ;, or " #"/" ;" after text.
 std::string strip_comment(const std::string& line) {
-  const std::string t = trim(line);
+  const std::string t = trim_line(line);
   if (t.empty() || t[0] == '#' || t[0] == ';') return "";
   for (std::size_t i = 1; i < line.size(); ++i)
     if ((line[i] == '#' || line[i] == ';') && (line[i - 1] == ' ' || line[i - 1] == '\t'))
-      return trim(line.substr(0, i));
+      return trim_line(line.substr(0, i));
   return t;
 }
 
@@ -56,7 +55,7 @@ Config Config::parse_text(const std::string& text, const std::string& name) {
     if (t.empty()) continue;
     if (t.front() == '[') {
       if (t.back() != ']') throw ConfigError(where + ": malformed section header '" + t + "'");
-      section = trim(t.substr(1, t.size() - 2));
+      section = trim_line(t.substr(1, t.size() - 2));
       if (!valid_name(section)) throw ConfigError(where + ": malformed section name '" + section + "'");
       if (c.sections_.count(section)) throw ConfigError(where + ": section [" + section + "] appears twice");
       c.order_.push_back(section);
@@ -65,8 +64,8 @@ Config Config::parse_text(const std::string& text, const std::string& name) {
     }
     const auto eq = t.find('=');
     if (eq == std::string::npos) throw ConfigError(where + ": expected 'key = value', got '" + t + "'");
-    const std::string key = trim(t.substr(0, eq));
-    const std::string value = trim(t.substr(eq + 1));
+    const std::string key = trim_line(t.substr(0, eq));
+    const std::string value = trim_line(t.substr(eq + 1));
     if (section.empty()) throw ConfigError(where + ": '" + key + "' is outside any [section]");
     if (!valid_name(key)) throw ConfigError(where + ": [" + section + "] malformed key '" + key + "'");
     if (c.find(section, key)) throw ConfigError(where + ": [" + section + "] " + key + ": key given twice");
@@ -80,9 +79,9 @@ void Config::apply_override(const std::string& assignment) {
   const auto dot = assignment.find('.');
   if (eq == std::string::npos || dot == std::string::npos || dot > eq)
     throw ConfigError("--set " + assignment + ": expected section.key=value");
-  const std::string section = trim(assignment.substr(0, dot));
-  const std::string key = trim(assignment.substr(dot + 1, eq - dot - 1));
-  const std::string value = trim(assignment.substr(eq + 1));
+  const std::string section = trim_line(assignment.substr(0, dot));
+  const std::string key = trim_line(assignment.substr(dot + 1, eq - dot - 1));
+  const std::string value = trim_line(assignment.substr(eq + 1));
   if (!valid_name(section) || !valid_name(key))
     throw ConfigError("--set " + assignment + ": malformed section or key name");
   if (!sections_.count(section)) order_.push_back(section);

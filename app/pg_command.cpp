@@ -4,6 +4,7 @@
 // distributed as chi2 with as many degrees of freedom as parameters A and B share. Only the
 // compatibility of the data sets enters, not how well each fits on its own.
 #include "commands.h"
+#include "model_options.h"
 #include "command_line.h"
 #include "text_format.h"
 
@@ -48,18 +49,9 @@ struct PgRun {
   std::vector<std::pair<std::string, double>> best; ///< parameters at the polished maximum
 };
 
-std::string trim(const std::string& s) {
-  const auto first = s.find_first_not_of(" \t");
-  if (first == std::string::npos) return "";
-  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
-}
-
 std::set<std::string> split_datasets(const std::string& text) {
-  std::set<std::string> out;
-  std::istringstream in(text);
-  for (std::string item; std::getline(in, item, ',');)
-    if (auto t = trim(item); !t.empty()) out.insert(t);
-  return out;
+  const auto items = split_list(text);
+  return {items.begin(), items.end()};
 }
 
 std::string join(const std::set<std::string>& items) {

@@ -3,6 +3,7 @@
 // counts both the volume-compression noise and the reweighting's own, and a refusal where the
 // run's samples cannot represent the new prior.
 #include "commands.h"
+#include "model_options.h"
 #include "command_line.h"
 #include "text_format.h"
 
@@ -35,12 +36,6 @@ class Refusal : public std::runtime_error {
 public:
   using std::runtime_error::runtime_error;
 };
-
-std::string trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
 
 /// The run's parameters with their priors, in [prior] order.
 std::vector<PriorSpec> run_priors(const RunFileContents& run, const std::string& path) {

@@ -1,4 +1,5 @@
 #include "input_files.h"
+#include "model_options.h"
 
 #include "input_hash_cache.h"
 
@@ -37,13 +38,6 @@ Registry& registry() {
   return r;
 }
 
-std::string trim(std::string s) {
-  const auto keep = [](unsigned char c) { return !std::isspace(c) && c != '`'; };
-  s.erase(s.begin(), std::find_if(s.begin(), s.end(), keep));
-  s.erase(std::find_if(s.rbegin(), s.rend(), keep).base(), s.end());
-  return s;
-}
-
 bool is_sha256(const std::string& s) {
   return s.size() == 64 && std::all_of(s.begin(), s.end(), [](unsigned char c) {
            return std::isdigit(c) || (c >= 'a' && c <= 'f');
@@ -59,7 +53,8 @@ std::map<std::string, std::string> parse_manifest(const fs::path& manifest) {
     if (line.empty() || line.front() != '|') continue;
     std::vector<std::string> cells;
     std::istringstream row(line.substr(1));
-    for (std::string cell; std::getline(row, cell, '|');) cells.push_back(trim(cell));
+    // A cell without white space (std::isspace's set) and Markdown's code backticks around it.
+    for (std::string cell; std::getline(row, cell, '|');) cells.push_back(trim(cell, " \t\n\v\f\r`"));
     if (cells.size() < 2) continue;
     for (std::size_t i = 1; i < cells.size(); ++i)
       if (is_sha256(cells[i])) {

@@ -59,14 +59,17 @@ std::map<std::string, std::string> ModelOptions::unused() const {
   return out;
 }
 
+std::string trim(std::string_view text, std::string_view blanks) {
+  const auto b = text.find_first_not_of(blanks);
+  if (b == std::string_view::npos) return "";
+  return std::string(text.substr(b, text.find_last_not_of(blanks) - b + 1));
+}
+
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
   std::stringstream in(text);
-  for (std::string item; std::getline(in, item, ',');) {
-    const auto b = item.find_first_not_of(" \t");
-    const auto e = item.find_last_not_of(" \t");
-    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
-  }
+  for (std::string item; std::getline(in, item, ',');)
+    if (auto t = trim(item); !t.empty()) out.push_back(std::move(t));
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace nubayes {
@@ -45,6 +46,9 @@ private:
   std::string section_;
   mutable std::map<std::string, std::string> resolved_;
 };
+
+/// `text` without the characters of `blanks` at either end.
+std::string trim(std::string_view text, std::string_view blanks = " \t");
 
 /// The items of a comma-separated value, blanks around them trimmed, empty items dropped.
 std::vector<std::string> split_list(const std::string& text);
