@@ -88,11 +88,14 @@ while read -r name label priors; do
   done
 done < jobs/main_priors.txt
 
+labels="no signal,3+1,dark Z_D,heavy Z'"
 for set in miniboone all; do
   runs=()
   for entry in "${models[@]}"; do read -r name _ <<< "$entry"; runs+=("$out/$set/$name.h5"); done
   "$nubayes" compare "${runs[@]}" --reference "${runs[0]}" --json > "$out/compare-$set.json"
   "$nubayes" compare "${runs[@]}" --reference "${runs[0]}" > "$out/compare-$set.txt"
+  /usr/bin/python3 postprocess/evidence_bars.py "${runs[@]}" --reference "${runs[0]}" --labels "$labels" \
+    --out "$out/evidence-$set.png" > /dev/null
 done
 for name in 3+1 dark-zd heavy-zprime; do
   # Degrees of freedom (Maltoni & Schwetz): P_MiniBooNE + P_rest - P_all. 3+1: MiniBooNE
@@ -109,13 +112,6 @@ echo
 /usr/bin/python3 postprocess/headline.py "$out" --priors jobs/main_priors.txt --markdown "$out/headline.md" |
   tee "$out/headline.txt"
 
-labels="no signal,3+1,dark Z_D,heavy Z'"
-for set in miniboone all; do
-  runs=()
-  for entry in "${models[@]}"; do read -r name _ <<< "$entry"; runs+=("$out/$set/$name.h5"); done
-  /usr/bin/python3 postprocess/evidence_bars.py "${runs[@]}" --reference "${runs[0]}" --labels "$labels" \
-    --out "$out/evidence-$set.png" > /dev/null
-done
 for name in 3+1 dark-zd heavy-zprime; do
   /usr/bin/python3 postprocess/corner.py "$out/all/$name.h5" --out "$out/corner-$name.png" > /dev/null
 done

@@ -132,22 +132,6 @@ std::vector<std::string> expand_groups(const std::vector<std::string>& names) {
   return out;
 }
 
-std::string experiments_help_text();
-
-} // namespace
-
-std::string experiments_help() {
-  std::string groups = "  groups (expand to their experiments):";
-  for (const auto& [name, members] : group_table()) {
-    groups += "\n    " + name + " =";
-    for (const auto& m : members)
-      groups += " " + m;
-  }
-  return groups + "\n" + experiments_help_text();
-}
-
-namespace {
-
 std::string experiments_help_text() {
   return "  miniboone-nu-2018, miniboone-nubar-2018, miniboone-combined-2018 (nu+nubar),\n"
          "  miniboone-nu-2020, miniboone-combined-2020: MiniBooNE nue/nuebar appearance, official\n"
@@ -197,6 +181,16 @@ std::string experiments_help_text() {
 }
 
 } // namespace
+
+std::string experiments_help() {
+  std::string groups = "  groups (expand to their experiments):";
+  for (const auto& [name, members] : group_table()) {
+    groups += "\n    " + name + " =";
+    for (const auto& m : members)
+      groups += " " + m;
+  }
+  return groups + "\n" + experiments_help_text();
+}
 
 
 ExperimentChoice make_experiments(const ModelOptions& data) {
