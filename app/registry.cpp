@@ -1,6 +1,7 @@
 #include "registry.h"
 
 #include "dark_likelihood.h"
+#include "lee_template_likelihood.h"
 #include "plugin_likelihood.h"
 #include "sterile_likelihood.h"
 #include "test_problems.h"
@@ -18,7 +19,7 @@ std::string registry_help() {
          "              sin2_2theta_mue, sin2_2theta_ee, sin2_2theta_mumu. Needs [data] experiments:\n" +
          oscillation_experiments_help() +
          "              [data] miniboone_range = 200-3000 (default, the official fit) | 200-1250\n" +
-         dark_models_help() +
+         dark_models_help() + lee_template_help() +
          test_problem_help() +
          "  plugin      a user likelihood from a shared library (C ABI: include/nubayes/plugin.h);\n"
          "              keys library (path, required), options (text for nubayes_plugin_init, default \"\");\n"
@@ -66,6 +67,13 @@ ProblemSetup build_problem(const std::string& model, const ModelOptions& options
     setup.datasets = std::move(d.datasets);
     return setup;
   }
+  if (model == "lee-template") {
+    ModelSetup l = make_lee_template(data, user_priors);
+    setup.likelihood = std::move(l.likelihood);
+    setup.priors = std::move(l.priors);
+    setup.datasets = std::move(l.datasets);
+    return setup;
+  }
   const auto names = test_problem_names();
   if (std::find(names.begin(), names.end(), model) != names.end()) {
     TestProblemSetup t = make_test_problem(model, options);
@@ -92,7 +100,7 @@ ProblemSetup build_problem(const std::string& model, const ModelOptions& options
   }
   std::string known;
   for (const auto& n : names) known += n + ", ";
-  throw OptionError("name", "unknown model '" + model + "' (known: " + known + "sterile3p1, dark-zd, heavy-zprime, plugin)");
+  throw OptionError("name", "unknown model '" + model + "' (known: " + known + "sterile3p1, dark-zd, heavy-zprime, lee-template, plugin)");
 }
 
 } // namespace nubayes

@@ -56,11 +56,7 @@ private:
   mutable std::vector<double> canonical_, per_pot_;
 };
 
-struct DarkSetup {
-  std::unique_ptr<ModelLikelihood> likelihood;
-  std::vector<PriorSpec> priors;
-  std::string datasets;
-};
+using DarkSetup = ModelSetup;
 
 /// Builds the problem; throws OptionError naming the [model], [data] or [prior] key at fault.
 DarkSetup make_dark_problem(darkfit::DarkModelKind kind, const ModelOptions& model,

@@ -26,6 +26,10 @@ struct ModelPoint {
   ModelPoint(const NeutrinoSector& n) : neutrinos(n) {} // NOLINT: implicit on purpose
   NeutrinoSector neutrinos; ///< flavour transitions (neutrino_sector.h)
   MiniBooNEPairs miniboone_pairs;
+  /// Strength x of an electron-like excess of fixed shape in the Booster Neutrino Beam (the
+  /// lee-template model, lee_template_likelihood.h): x = 1 is MiniBooNE's 2018 excess and
+  /// MicroBooNE's eLEE model. 0 for every other model.
+  double electron_like_excess = 0;
 };
 
 /// A flavour channel an experiment measures, for `nubayes eval`'s per-term report.
@@ -33,6 +37,21 @@ struct ChannelUse {
   Flavour from, to;
   std::string what; ///< e.g. "P(numubar->nuebar), DAR"
 };
+
+/// The reasons, shared by several experiments, why a model's e⁺e⁻ pairs or electron-like excess
+/// add nothing.
+namespace pair_reasons {
+/// Reactors and gallium sources: E_ν < 10 MeV.
+inline constexpr const char* kBelowThreshold =
+    "none: E_nu < 10 MeV, far below the up-scattering threshold E_nu > m_heavy (>= 50 MeV)";
+/// Every selection but the Booster Neutrino Beam's νe ones (the excess template's only home).
+inline constexpr const char* kNotInTheBeam =
+    "none: the template is an electron-like excess in the Booster Neutrino Beam's nu_e "
+    "selections only";
+/// Selections that need a muon (νμ CC).
+inline constexpr const char* kNeedsMuon =
+    "none: the selection needs a muon (numu CC); an e+e- pair from N or nu4 decay has none";
+} // namespace pair_reasons
 
 class Experiment {
 public:
@@ -49,6 +68,8 @@ public:
   virtual std::string pair_signal() const = 0;
   /// True if the term needs a prediction that only a pair signal gives (a cos θ shape).
   virtual bool needs_pair_signal() const { return false; }
+  /// What the term takes of an electron-like excess (ModelPoint::electron_like_excess), and why.
+  virtual std::string excess_signal() const { return pair_reasons::kNotInTheBeam; }
 };
 
 /// An experiment whose model object gives a χ² (Gaussian data) from the neutrino sector:
@@ -76,15 +97,5 @@ private:
   std::string pair_signal_;
   Chi2Model model_;
 };
-
-/// The reasons, shared by several experiments, why an e⁺e⁻ pair from a dark model adds nothing.
-namespace pair_reasons {
-/// Reactors and gallium sources: E_ν < 10 MeV.
-inline constexpr const char* kBelowThreshold =
-    "none: E_nu < 10 MeV, far below the up-scattering threshold E_nu > m_heavy (>= 50 MeV)";
-/// Selections that need a muon (νμ CC).
-inline constexpr const char* kNeedsMuon =
-    "none: the selection needs a muon (numu CC); an e+e- pair from N or nu4 decay has none";
-} // namespace pair_reasons
 
 } // namespace nubayes

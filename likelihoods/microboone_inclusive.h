@@ -22,9 +22,9 @@
 //   μ_X' = μ_X + Σ_XY (Σ_YY + S_Y)⁻¹ (n_Y − μ_Y),  Σ_X' = Σ_XX − Σ_XY (Σ_YY + S_Y)⁻¹ Σ_YX,
 // S_Y the Pearson statistical term on all 111 bins (the release's example script).
 //
-// Model dependence (issue 13, part 1): no model's oscillation or pair signal is modelled in
-// MicroBooNE yet; every model gets the no-LEE prediction (x = 0). The eLEE strength is reached
-// through the C++ API (chi2_at_lee_strength). The experiment is in no data-set group.
+// Model dependence: the lee-template model's electron-like excess enters as x (the release's
+// eLEE template); no other model's oscillation or pair signal is modelled in MicroBooNE yet, so
+// every other model gets the no-LEE prediction (x = 0). The experiment is in no data-set group.
 //
 // Not thread-safe: evaluations reuse mutable scratch storage (one object per thread/rank).
 #include "experiment.h"

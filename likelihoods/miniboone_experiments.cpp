@@ -2,7 +2,10 @@
 
 #include "dark_templates.h"
 #include "miniboone_geometry.h"
+#include "table_reader.h"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 #include <numeric>
@@ -37,6 +40,24 @@ std::vector<Mode> modes_of(Sample sample) {
   throw std::logic_error("modes_of: unknown MiniBooNE sample");
 }
 
+/// The lee-template model's excess per POT in one beam mode: the 2018 release's νe data minus its
+/// background, per E_ν^QE bin, divided by the 2018 exposure of that mode. Bins where the data fall
+/// below the background give 0: an excess of events cannot be negative.
+std::vector<double> excess_per_pot(bool nubar, const std::filesystem::path& inputs) {
+  const auto dir = inputs / "miniboone" / "2018" / (nubar ? "rhc" : "fhc");
+  const auto data = read_vector(dir / (nubar ? "miniboone_nuebardata_lowe.txt"
+                                             : "miniboone_nuedata_lowe.txt"),
+                                miniboone::kNueBins);
+  const auto background = read_vector(
+      dir / (nubar ? "miniboone_nuebarbgr_lowe.txt" : "miniboone_nuebgr_lowe.txt"),
+      miniboone::kNueBins);
+  const double pot = nubar ? miniboone::kPot2018Nubar : miniboone::kPot2018Nu;
+  std::vector<double> out(miniboone::kNueBins);
+  for (std::size_t b = 0; b < out.size(); ++b)
+    out[b] = std::max(0.0, data[b] - background[b]) / pot;
+  return out;
+}
+
 constexpr const char* kEnergyPairs =
     "e+e- pairs that pass the nue CCQE selection, per E_nu^QE bin (dark templates x POT)";
 
@@ -44,6 +65,7 @@ class EnergyExperiment : public Experiment {
 public:
   EnergyExperiment(std::string name, miniboone::Options options, std::vector<Mode> modes)
       : name_(std::move(name)), appearance_(options), modes_(std::move(modes)),
+        excess_{excess_per_pot(false, options.inputs), excess_per_pot(true, options.inputs)},
         signal_(appearance_.signal_size(), 0.0) {}
 
   std::string name() const override { return name_; }
@@ -62,13 +84,23 @@ public:
     return {{Flavour::mu, Flavour::e, "P(numu->nue) and P(numubar->nuebar), BNB"}};
   }
   std::string pair_signal() const override { return kEnergyPairs; }
+  std::string excess_signal() const override {
+    return "x times the 2018 release's nu_e excess (data - background, >= 0) of each beam mode, "
+           "per POT, at the sample's exposure";
+  }
 
 private:
-  /// Oscillation signal plus, where the model has them, its pairs at each mode's exposure.
+  /// Oscillation signal plus, where the model has them, its pairs and its electron-like excess
+  /// at each mode's exposure.
   void fill_signal(const ModelPoint& m) const {
     appearance_.oscillation_signal(m.neutrinos, signal_);
-    if (!m.miniboone_pairs.present()) return;
     const std::size_t bins = signal_.size() / modes_.size();
+    if (m.electron_like_excess != 0)
+      for (std::size_t k = 0; k < modes_.size(); ++k)
+        for (std::size_t b = 0; b < bins; ++b)
+          signal_[k * bins + b] +=
+              m.electron_like_excess * modes_[k].pot * excess_[modes_[k].nubar][b];
+    if (!m.miniboone_pairs.present()) return;
     if (m.miniboone_pairs.fhc_enu.size() != bins || m.miniboone_pairs.rhc_enu.size() != bins)
       throw std::logic_error(name_ + ": pair prediction has " +
                              std::to_string(m.miniboone_pairs.fhc_enu.size()) + " E_nu^QE bins, the data " +
@@ -83,6 +115,7 @@ private:
   std::string name_;
   miniboone::Appearance appearance_;
   std::vector<Mode> modes_;
+  std::array<std::vector<double>, 2> excess_; ///< per POT: ν mode, ν̄ mode
   mutable std::vector<double> signal_;
 };
 

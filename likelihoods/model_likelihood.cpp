@@ -101,6 +101,7 @@ std::vector<std::string> ModelLikelihood::report(std::span<const double> theta) 
       line << e->pair_signal();
     else
       line << "the model makes none";
+    if (model_->makes_electron_like_excess()) line << "; electron-like excess: " << e->excess_signal();
     out.push_back(line.str());
   }
   return out;

@@ -3,6 +3,7 @@
 // term (written to /log_likelihood), and `nubayes eval` can ask what each term used.
 #include "likelihood.h"
 #include "physics_model.h"
+#include "prior.h"
 
 #include <memory>
 #include <span>
@@ -37,6 +38,13 @@ private:
   std::vector<std::unique_ptr<Experiment>> experiments_;
   mutable ModelPoint point_;
   mutable std::vector<double> last_chi2_, scratch_derived_;
+};
+
+/// A built-in model ready to run: its likelihood, its parameters' priors and the data-set label.
+struct ModelSetup {
+  std::unique_ptr<ModelLikelihood> likelihood;
+  std::vector<PriorSpec> priors;
+  std::string datasets;
 };
 
 } // namespace nubayes

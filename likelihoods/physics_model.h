@@ -25,6 +25,8 @@ public:
   virtual std::string fingerprint() const = 0;
   /// True if the model's points carry MiniBooNE e⁺e⁻ pairs (ModelPoint::miniboone_pairs).
   virtual bool makes_miniboone_pairs() const { return false; }
+  /// True if the model's points carry an electron-like excess (ModelPoint::electron_like_excess).
+  virtual bool makes_electron_like_excess() const { return false; }
   /// One line on what the model's neutrino sector is at the point, for `nubayes eval`.
   virtual std::string describe(const ModelPoint& point) const = 0;
 };

@@ -28,11 +28,7 @@ private:
   std::vector<int> slot_; ///< for each theta entry: 0 dm2_41, 1 Ue4_sq, 2 Umu4_sq, 3 Utau4_sq
 };
 
-struct SterileSetup {
-  std::unique_ptr<ModelLikelihood> likelihood;
-  std::vector<PriorSpec> priors;
-  std::string datasets;
-};
+using SterileSetup = ModelSetup;
 
 /// Builds the 3+1 problem from [data] options (experiments, miniboone_range, ...) and the [prior]
 /// lines (defaults when empty). Throws OptionError naming the [data] key, or
