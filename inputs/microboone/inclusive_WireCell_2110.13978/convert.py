@@ -3,7 +3,7 @@
 plain whitespace tables that likelihoods/microboone_inclusive.cpp reads (MANIFEST.md says which).
 
 Usage: /usr/bin/python3 convert.py SOURCE_DIR   (SOURCE_DIR = the release folder holding
-DataRelease_v2/ and muB_1eX_eLEE_Chi2_Official.csv, e.g. shared/data/MicroBooNE/
+DataRelease_v2/, DataRelease_v3/ and muB_1eX_eLEE_Chi2_Official.csv, e.g. shared/data/MicroBooNE/
 inclusive_WireCell_2110.13978). Writes into this script's folder and prints the sha256 of every
 source and output file for the MANIFEST. Numbers are written with repr(float): the shortest text
 that reads back as the same double, so the conversion is lossless.
@@ -22,6 +22,7 @@ CHANNELS = [("nueCC_FC", 26, True), ("nueCC_PC", 26, True), ("numuCC_FC", 26, Fa
             ("NCpi0", 11, False)]
 TOTAL = sum(c[1] for c in CHANNELS)  # 137
 STRENGTHS = 21  # cov_lee_x_00 ... cov_lee_x_20: x = 0.0, 0.1, ..., 2.0
+SMEARING_BINS = 60  # the v3 energy-resolution matrices: 0.05 GeV bins, 0-3 GeV
 
 
 def sha256(path):
@@ -73,6 +74,27 @@ def matrix(src, name, n, out_name, what):
                             f"{n} x {n} absolute covariance [events^2], no data-statistics term"], m)
 
 
+def smearing(src, name, out_name):
+    """A v3 true-vs-reco smearing matrix (HEPData: one value per (true index, reco index) pair) as a
+    60 x 60 table, rows = true-energy bins, columns = reconstructed-energy bins (0.05 GeV, 0-3 GeV)."""
+    path = src / "DataRelease_v3" / f"{name}_energy_res.yaml"
+    print(f"{sha256(path)}  source DataRelease_v3/{path.name}")
+    y = yaml.safe_load(path.read_text())
+    values = [float(v["value"]) for v in y["dependent_variables"][0]["values"]]
+    true_index = [int(v["value"]) for v in y["independent_variables"][0]["values"]]
+    reco_index = [int(v["value"]) for v in y["independent_variables"][1]["values"]]
+    n = SMEARING_BINS
+    assert len(values) == n * n and sorted(zip(true_index, reco_index)) == [
+        (t, r) for t in range(n) for r in range(n)], path
+    m = [[0.0] * n for _ in range(n)]
+    for t, r, v in zip(true_index, reco_index, values):
+        m[t][r] = v
+    write(HERE / out_name, [f"MicroBooNE Wire-Cell inclusive, {name} energy resolution (arXiv:2110.13978, v3)",
+                            f"converted by convert.py from DataRelease_v3/{path.name}",
+                            f"{n} x {n}: row = true E_nu bin, column = reconstructed E_nu bin, 0.05 GeV "
+                            "bins from 0 to 3 GeV; selected MC events in the fiducial volume"], m)
+
+
 def main():
     src = pathlib.Path(sys.argv[1])
     for name, bins, lee in CHANNELS:
@@ -84,6 +106,8 @@ def main():
     for k in range(STRENGTHS):
         matrix(src, f"cov_lee_x_{k:02d}", TOTAL, f"cov_lee_x_{k:02d}.txt",
                f"7-channel systematic covariance at LEE strength x = {k / 10:.1f}")
+    for name in ("nueCC_FC", "nueCC_PC", "numuCC_FC", "numuCC_PC"):
+        smearing(src, name, f"{name}_energy_res.txt")
     official = src / "muB_1eX_eLEE_Chi2_Official.csv"
     shutil.copyfile(official, HERE / official.name)
     print(f"{sha256(HERE / official.name)}  {official.name}  (byte-identical copy)")
