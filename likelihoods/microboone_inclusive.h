@@ -22,9 +22,10 @@
 //   μ_X' = μ_X + Σ_XY (Σ_YY + S_Y)⁻¹ (n_Y − μ_Y),  Σ_X' = Σ_XX − Σ_XY (Σ_YY + S_Y)⁻¹ Σ_YX,
 // S_Y the Pearson statistical term on all 111 bins (the release's example script).
 //
-// Model dependence: the lee-template model's electron-like excess enters as x (the release's
-// eLEE template); no other model's oscillation or pair signal is modelled in MicroBooNE yet, so
-// every other model gets the no-LEE prediction (x = 0). The experiment is in no data-set group.
+// Model dependence: a model's neutrino sector enters through its oscillated spectra
+// (microboone_oscillation.h, chi2_at_prediction), the lee-template model's electron-like excess
+// as x (the release's eLEE template); the dark models' pairs are not modelled yet. The experiment
+// is in no data-set group (docs/microboone.md).
 //
 // Not thread-safe: evaluations reuse mutable scratch storage (one object per thread/rank).
 #include "experiment.h"
@@ -71,6 +72,7 @@ double stat_variance(double measured, double predicted, Statistic statistic);
 struct Release {
   Eigen::VectorXd data;       ///< 137 observed
   Eigen::VectorXd prediction; ///< 137 signal + background (x = 0)
+  Eigen::VectorXd background; ///< 137 background alone
   Eigen::VectorXd lee;        ///< 137 LEE(x = 1) alone: zero outside the νe channels
   std::array<Eigen::MatrixXd, kStrengths> covariance; ///< systematic, at x = k · 0.1
   /// νeCC FC constrained by the other channels under x = 0, as the release gives it.
@@ -99,7 +101,13 @@ public:
   /// Joint 137-bin χ² at eLEE strength x ∈ [0, 2] (throws std::invalid_argument outside); CNP
   /// statistics by default. +inf if the covariance is not positive definite.
   double chi2_at_lee_strength(double x, Statistic statistic = Statistic::cnp) const;
-  /// ln det of the full covariance of the last chi2_at_lee_strength call.
+  /// The same for another 137-bin prediction without LEE (a model's oscillated spectrum, say):
+  /// μ = prediction + x·LEE, and the systematic covariance C_sys(x) scaled bin by bin to it,
+  /// C_ij · s_i s_j with s = μ / μ_release(x) (the release's fractional covariance; s = 1 where
+  /// μ_release is 0). The release's prediction gives chi2_at_lee_strength(x) bit for bit.
+  double chi2_at_prediction(const Eigen::VectorXd& prediction, double x,
+                            Statistic statistic = Statistic::cnp) const;
+  /// ln det of the full covariance of the last χ² call.
   double log_det() const;
   /// C_sys(x) = C₀ + x C₁ + x² C₂.
   Eigen::MatrixXd covariance(double x) const;
@@ -117,7 +125,7 @@ private:
   Release release_;
   std::array<Eigen::MatrixXd, 3> coefficients_; ///< C₀, C₁, C₂
   mutable Eigen::MatrixXd full_;                ///< scratch: C_sys(x) + statistics
-  mutable Eigen::VectorXd residual_;
+  mutable Eigen::VectorXd residual_, scale_;
   mutable Eigen::LLT<Eigen::MatrixXd> llt_;
 };
 
