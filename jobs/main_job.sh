@@ -118,6 +118,6 @@ done
 /usr/bin/python3 postprocess/spectrum.py "$out/all/3+1.h5" "$out/all/dark-zd.h5" "$out/all/heavy-zprime.h5" \
   --labels "3+1,dark Z_D,heavy Z'" --nubayes "$nubayes" --out "$out/spectrum.png" > /dev/null
 /usr/bin/python3 postprocess/sterile_region.py "$out/miniboone/3+1.h5" "$out/all/3+1.h5" \
-  --labels "MiniBooNE 2018 alone,all data" --out "$out/region-3+1.png" > /dev/null
+  --labels "MiniBooNE 2018 alone,all data" --microboone --out "$out/region-3+1.png" > /dev/null
 echo
 echo "plots: $out/evidence-{all,miniboone}.png, $out/corner-*.png, $out/spectrum.png, $out/region-3+1.png"

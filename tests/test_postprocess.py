@@ -192,6 +192,15 @@ class PostprocessTest(unittest.TestCase):
         p = self.script("sterile_region.py", self.run1, self.run2, "--out", out)
         self.assert_ok(p)
         self.assert_png(out)
+        # With MicroBooNE's official contour: a different picture, same axes only.
+        out2 = os.path.join(self.tmp, "region-uboone.png")
+        p = self.script("sterile_region.py", self.run1, "--microboone", "--out", out2)
+        self.assert_ok(p)
+        self.assert_png(out2)
+        with open(out, "rb") as a, open(out2, "rb") as b:
+            self.assertNotEqual(a.read(), b.read())
+        self.assert_bad_input(self.script("sterile_region.py", self.run1, "--microboone", "--y", "Umu4_sq",
+                                          "--out", out2), "--microboone needs")
 
     def test_help(self):
         for s in ("corner.py", "evidence_bars.py", "sterile_region.py", "nubayes_read.py", "trace.py", "spectrum.py",
