@@ -1,12 +1,16 @@
 // Time per evaluation of the 3+1 likelihood on every data set ([data] experiments = all), in
 // total and per experiment, at points drawn from the default prior. Bar: 2 ms per evaluation on
-// one core. Not run by CI. Usage: build/bench/global_speed [points]
+// one core; then the non-default methods of single experiments. Not run by CI.
+// Usage: build/bench/global_speed [points]
 #include "rng.h"
 #include "sterile_likelihood.h"
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <string>
+#include <utility>
 #include <vector>
 
 using namespace nubayes;
@@ -41,6 +45,19 @@ int main(int argc, char** argv) {
   for (const auto& name : names) {
     const SterileSetup one = make_sterile3p1(ModelOptions({{"experiments", name}}, "data"), {});
     std::printf("| %s | %.1f |\n", name.c_str(), time_us(*one.likelihood));
+  }
+  // The non-default methods of single experiments (the timings the unit tests used to print).
+  const std::vector<std::pair<std::string, std::string>> variants{
+      {"dayabay", "dayabay_method=spectra"}, {"icecube", "icecube_method=events"},
+      {"minos", "minos_nuisance=fixed"},     {"minos", "minos_method=surface"},
+      {"neos", "neos_dayabay=oscillating"},  {"microboone-inclusive", ""}};
+  for (const auto& [name, option] : variants) {
+    std::map<std::string, std::string> keys{{"experiments", name}};
+    if (const auto eq = option.find('='); eq != std::string::npos)
+      keys[option.substr(0, eq)] = option.substr(eq + 1);
+    const SterileSetup one = make_sterile3p1(ModelOptions(keys, "data"), {});
+    const std::string label = option.empty() ? name : name + " (" + option + ")";
+    std::printf("| %s | %.1f |\n", label.c_str(), time_us(*one.likelihood));
   }
   std::printf("| **all %zu together** | **%.1f** |\n", names.size(), time_us(*all.likelihood));
   return 0;

@@ -12,7 +12,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -102,20 +101,14 @@ TEST(Danss, TheKineticEnergyScaleIsTheOneThatFits) {
   EXPECT_LT(low_data, 0.7084 * 0.995);
 }
 
-TEST(Danss, EvaluationIsFast) {
+// Finite over a Δm² scan (timing: bench/global_speed).
+TEST(Danss, EvaluationIsFiniteOverAScan) {
   const auto experiment = make_danss_experiment(ModelOptions({}, "data"));
-  double chi2 = 0, sum = 0;
-  const int n = 4000;
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < n; ++i)
-    sum += experiment->loglike(params(0.05, 0.1 + 0.01 * (i % 1000)), chi2);
-  const double us =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
-      n;
-  EXPECT_TRUE(std::isfinite(sum));
-  RecordProperty("microseconds_per_call", std::to_string(us));
-  std::cout << "danss: " << us << " us per evaluation\n";
-  EXPECT_LT(us, 200.0); // ~4 µs in a release build; a loose bound against a slow regression
+  double chi2 = 0;
+  for (int i = 0; i < 1000; ++i) {
+    EXPECT_TRUE(std::isfinite(experiment->loglike(params(0.05, 0.1 + 0.01 * i), chi2))) << i;
+    EXPECT_GE(chi2, 0) << i;
+  }
 }
 
 // ---- the averaging machinery --------------------------------------------------------------------

@@ -8,7 +8,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <numbers>
 
@@ -187,27 +186,18 @@ TEST(EarthPropagation, AntineutrinoResonanceSitsAtTheSterileMswEnergy) {
   EXPECT_NEAR(best_e / (e_res / 1e9), 1.0, 0.005);
 }
 
-TEST(EarthPropagation, Speed) {
+// A core-crossing path at 2000 energies: every probability in [0, 1] (timing:
+// bench/icecube_events_scan).
+TEST(EarthPropagation, ProbabilitiesStayInTheUnitInterval) {
   const EarthModel prem = EarthModel::prem();
   Propagator prop(realistic(), prem);
   const auto p = path(prem, -0.9, 2.0, 20.0);
-  const int n = 2000;
-  double sum = 0;
-  auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < n; ++i)
+  for (int i = 0; i < 2000; ++i) {
     prop.set_energy(500 + i, i % 2);
-  const double us_energy =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
-      n;
-  start = std::chrono::steady_clock::now();
-  for (int i = 0; i < n; ++i)
-    sum += prop.probability(1, 1, p);
-  const double us_path =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
-      n;
-  EXPECT_TRUE(std::isfinite(sum));
-  std::cout << prem.shells().size() << " shells: " << us_energy << " us per set_energy, " << us_path
-            << " us per path of " << p.size() << " segments\n";
+    const double survival = prop.probability(1, 1, p);
+    ASSERT_GE(survival, -1e-12) << i;
+    ASSERT_LE(survival, 1 + 1e-12) << i;
+  }
 }
 
 TEST(EarthPropagation, PremCoreCrossingAntineutrinosDipAtTeV) {

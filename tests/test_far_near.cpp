@@ -13,7 +13,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -143,24 +142,19 @@ TEST(FarNear, BaselinesAreTheDocumentedOnes) {
   EXPECT_NEAR(r.mean_baseline(2), 1630.1, 0.5);
 }
 
-TEST(FarNear, EvaluationIsFast) {
+// Finite over a Δm² scan for every far/near experiment (timing: bench/global_speed).
+TEST(FarNear, EvaluationIsFiniteOverAScan) {
   for (const char* name : {"dayabay", "doublechooz", "reno", "bugey3"}) {
     const ModelOptions none({}, "data");
     const auto e = std::string(name) == "dayabay"       ? make_dayabay_experiment(none)
                    : std::string(name) == "doublechooz" ? make_doublechooz_experiment(none)
                    : std::string(name) == "reno"        ? make_reno_experiment(none)
                                                         : make_bugey3_experiment(none);
-    double chi2 = 0, sum = 0;
-    const int n = 4000;
-    const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < n; ++i)
-      sum += e->loglike(params(0.05, 0.01 + 0.01 * (i % 1000)), chi2);
-    const double us =
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
-            .count() /
-        n;
-    EXPECT_TRUE(std::isfinite(sum));
-    std::cout << name << ": " << us << " us per evaluation\n";
+    double chi2 = 0;
+    for (int i = 0; i < 1000; ++i) {
+      EXPECT_TRUE(std::isfinite(e->loglike(params(0.05, 0.01 + 0.01 * i), chi2))) << name << i;
+      EXPECT_GE(chi2, 0) << name << i;
+    }
   }
 }
 
@@ -272,8 +266,8 @@ TEST(FarNearOptions, DefaultsAreResolvedAndOptionsReachTheLikelihood) {
 }
 
 TEST(FarNear, AllReactorRatiosTogetherInTheSterileLikelihood) {
-  // Every reactor experiment in one 3+1 likelihood: the names reach make_sterile3p1, and the
-  // cost per evaluation (printed; the budget for everything is 2 ms).
+  // Every reactor experiment in one 3+1 likelihood: the names reach make_sterile3p1, and the sum
+  // is finite over a Δm² scan (timing: bench/global_speed).
   const ModelOptions data(
       {{"experiments", "danss, neos, prospect, dayabay, doublechooz, reno, bugey3"}}, "data");
   const SterileSetup s = make_sterile3p1(data, {});
@@ -281,18 +275,10 @@ TEST(FarNear, AllReactorRatiosTogetherInTheSterileLikelihood) {
             (std::vector<std::string>{"danss", "neos", "prospect", "dayabay", "doublechooz", "reno",
                                       "bugey3"}));
   std::vector<double> terms(7), derived(3);
-  const int n = 2000;
-  double sum = 0;
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < n; ++i) {
-    const std::vector<double> theta{0.05 + 0.01 * (i % 1000), 0.01, 1e-3, 0};
-    sum += s.likelihood->evaluate(theta, terms, derived);
+  for (int i = 0; i < 1000; i += 7) {
+    const std::vector<double> theta{0.05 + 0.01 * i, 0.01, 1e-3, 0};
+    EXPECT_TRUE(std::isfinite(s.likelihood->evaluate(theta, terms, derived))) << i;
   }
-  const double us =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
-      n;
-  EXPECT_TRUE(std::isfinite(sum));
-  std::cout << "all reactor experiments: " << us << " us per evaluation\n";
 }
 
 TEST(FarNear, GridsAreConverged) {

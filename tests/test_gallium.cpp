@@ -10,12 +10,10 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <map>
 #include <numbers>
 #include <string>
@@ -284,7 +282,7 @@ TEST(Gallium, NormalisationIsProfiledAnalytically) {
 
 // ---- the experiment and its factory ----------------------------------------------------------
 
-TEST(Gallium, ExperimentLogLikelihoodAndSpeed) {
+TEST(Gallium, ExperimentLogLikelihood) {
   const auto e = make_gallium_experiment(ModelOptions({}, "data"));
   EXPECT_EQ(e->name(), "gallium");
   const Gallium g = load(true, 0.03);
@@ -297,20 +295,11 @@ TEST(Gallium, ExperimentLogLikelihoodAndSpeed) {
     norm += std::log(std::sqrt(2 * std::numbers::pi) * z.measurement.error);
   EXPECT_NEAR(lnl, -chi2 / 2 - norm, 1e-12);
 
-  // ≤ 20 µs per evaluation is the budget; the bound here leaves room for a busy machine.
-  constexpr int calls = 2000;
-  double sink = 0;
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < calls; ++i) {
-    p.dm2_41 = 0.01 * std::pow(1e4, (i % 97) / 96.0);
-    sink += e->loglike(p, chi2);
+  // Finite over Δm² from 0.01 to 100 eV² (timing: bench/global_speed).
+  for (int i = 0; i < 97; ++i) {
+    p.dm2_41 = 0.01 * std::pow(1e4, i / 96.0);
+    EXPECT_TRUE(std::isfinite(e->loglike(p, chi2))) << p.dm2_41;
   }
-  const double us =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
-      calls;
-  EXPECT_TRUE(std::isfinite(sink));
-  EXPECT_LT(us, 60.0);
-  std::cout << "gallium: " << us << " us per evaluation\n";
 }
 
 TEST(Gallium, FactoryOptions) {

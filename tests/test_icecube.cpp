@@ -12,7 +12,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -157,20 +156,16 @@ TEST(IceCubeExperiment, MapsUmu4ToSin2TwoTheta24) {
   EXPECT_NEAR(chi2, table().value(0.2, 1.0), 1e-12);
 }
 
-TEST(IceCubeExperiment, TableEvaluationIsFast) {
+// Finite and >= 0 over the table's whole plane (timing: bench/global_speed).
+TEST(IceCubeExperiment, TableEvaluationIsFiniteOverThePlane) {
   const auto e = make_icecube_experiment(ModelOptions({}, "data"));
-  double chi2 = 0, sum = 0;
-  const int n = 200000;
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < n; ++i)
-    sum += e->loglike(
+  double chi2 = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const double lnl = e->loglike(
         params(1e-3 + 0.3 * (i % 997) / 997.0, 0.01 * std::pow(1e4, (i % 1009) / 1008.0)), chi2);
-  const double us =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
-      n;
-  EXPECT_TRUE(std::isfinite(sum));
-  RecordProperty("microseconds_per_call", std::to_string(us));
-  std::cout << "icecube (table): " << us << " us per evaluation\n";
+    ASSERT_TRUE(std::isfinite(lnl)) << i;
+    ASSERT_GE(chi2, 0) << i;
+  }
 }
 
 // ---- inputs -------------------------------------------------------------------------------------
@@ -336,20 +331,16 @@ TEST(IceCubeEvents, NoSignalAndALimitNearThePublishedOne) {
   EXPECT_GT(e.chi2(params(0.02, 0.3)) - null, 4.61);
 }
 
-TEST(IceCubeEvents, ExperimentAndSpeed) {
+TEST(IceCubeEvents, Experiment) {
   icecube::Options o;
   o.inputs = kInputs;
   o.method = icecube::Method::events;
   const auto e = make_icecube_experiment(o);
   double chi2 = 0;
-  const auto start = std::chrono::steady_clock::now();
   const double ll = e->loglike(params(0.05, 1.0), chi2);
-  const double ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   EXPECT_NEAR(ll, -0.5 * chi2 + ic86().saturated_loglike(), 1e-9);
   EXPECT_NEAR(chi2, ic86().chi2(params(0.05, 1.0)), 1e-9);
   EXPECT_NE(e->fingerprint().find("method=events"), std::string::npos) << e->fingerprint();
-  std::cout << "icecube (events, oversampling 2): " << ms << " ms per evaluation\n";
 }
 
 namespace {

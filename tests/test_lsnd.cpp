@@ -11,7 +11,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -248,7 +247,7 @@ TEST(Lsnd, KoppsPriorWidthsExplainHisLargerSignificance) {
 
 // ---- the experiment and its factory ----------------------------------------------------------
 
-TEST(Lsnd, ExperimentLogLikelihoodAndSpeed) {
+TEST(Lsnd, ExperimentLogLikelihood) {
   const auto e = make_lsnd_experiment(ModelOptions({}, "data"));
   EXPECT_EQ(e->name(), "lsnd");
   sterile3p1::Params p{1.2, 0.03, 0.025, 0.0}; // sin²2θμe = 0.003
@@ -262,20 +261,11 @@ TEST(Lsnd, ExperimentLogLikelihoodAndSpeed) {
   }
   EXPECT_NEAR(lnl, -chi2 / 2 + saturated, 1e-9);
 
-  // ≤ 20 µs per evaluation is the budget; the bound here leaves room for a busy machine.
-  constexpr int calls = 2000;
-  double sink = 0;
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < calls; ++i) {
-    p.dm2_41 = 0.01 * std::pow(1e4, (i % 97) / 96.0);
-    sink += e->loglike(p, chi2);
+  // Finite over Δm² from 0.01 to 100 eV² (timing: bench/global_speed).
+  for (int i = 0; i < 97; ++i) {
+    p.dm2_41 = 0.01 * std::pow(1e4, i / 96.0);
+    EXPECT_TRUE(std::isfinite(e->loglike(p, chi2))) << p.dm2_41;
   }
-  const double us =
-      std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count() /
-      calls;
-  EXPECT_TRUE(std::isfinite(sink));
-  EXPECT_LT(us, 60.0);
-  std::cout << "lsnd: " << us << " us per evaluation\n";
 }
 
 TEST(Lsnd, FactoryOptions) {

@@ -12,7 +12,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -82,22 +81,16 @@ TEST(Neos, ResolutionSetsTheFittedAmplitude) {
   EXPECT_NEAR(best.dm2, 1.68, 0.03);
 }
 
-TEST(Neos, EvaluationIsFast) {
+// Finite over Δm² from 0.01 to 10 eV², where Daya Bay is computed too (timing: bench/global_speed).
+TEST(Neos, EvaluationIsFiniteOverAScan) {
   for (const char* db : {"averaged", "oscillating"}) {
     const auto experiment = make_neos_experiment(ModelOptions({{"neos_dayabay", db}}, "data"));
-    double chi2 = 0, sum = 0;
-    const int n = 4000;
-    const auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < n; ++i) // Δm² from 0.01 to 10 eV², where Daya Bay is computed too
-      sum += experiment->loglike(params(0.05, 0.01 * std::pow(1000.0, (i % 1000) / 999.0)), chi2);
-    const double us =
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
-            .count() /
-        n;
-    EXPECT_TRUE(std::isfinite(sum));
-    RecordProperty("microseconds_per_call", std::to_string(us));
-    std::cout << "neos (" << db << "): " << us << " us per evaluation\n";
-    EXPECT_LT(us, 200.0); // ~10 µs in a release build; a loose bound against a slow regression
+    double chi2 = 0;
+    for (int i = 0; i < 1000; ++i) {
+      EXPECT_TRUE(std::isfinite(experiment->loglike(params(0.05, 0.01 * std::pow(1000.0, i / 999.0)), chi2)))
+          << db << i;
+      EXPECT_GE(chi2, 0) << db << i;
+    }
   }
 }
 
