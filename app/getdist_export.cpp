@@ -1,0 +1,73 @@
+#include "getdist_export.h"
+
+#include "export_text.h"
+#include "prior.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+namespace nubayes {
+
+namespace {
+
+/// Rows whose weight is below this fraction of the largest add nothing a plot could show.
+constexpr double negligible_weight = 1e-30;
+
+/// `name  lo  hi` from each parameter's prior; `N` marks an unbounded side (gaussian priors).
+void write_ranges(const RunFileContents& c, const std::string& path) {
+  auto out = open_output(path);
+  for (const auto& v : c.variables) {
+    if (v.is_derived || v.prior.empty()) continue;
+    const PriorSpec spec = PriorSpec::parse(v.name, v.prior);
+    out << v.name << "  ";
+    switch (spec.kind) {
+    case PriorKind::uniform:
+    case PriorKind::log_uniform:
+      out << number(spec.a) << "  " << number(spec.b);
+      break;
+    case PriorKind::gaussian:
+      out << "N  N";
+      break;
+    case PriorKind::fixed:
+      out << number(spec.a) << "  " << number(spec.a);
+      break;
+    }
+    out << "\n";
+  }
+  close_output(out, path);
+}
+
+} // namespace
+
+/// PREFIX.txt: `weight  -lnL  values...` per row with non-negligible weight.
+std::size_t write_getdist(const RunFileContents& c, const std::string& prefix) {
+  const auto& logwt = column(c, "logwt");
+  const auto& logl = column(c, "logl");
+  const double max_logwt = *std::max_element(logwt.begin(), logwt.end());
+  if (!std::isfinite(max_logwt)) throw std::runtime_error("run has no point with positive weight");
+  std::vector<const std::vector<double>*> values;
+  for (const auto& v : c.variables)
+    values.push_back(&column(c, v.name));
+
+  const std::string path = prefix + ".txt";
+  auto out = open_output(path);
+  std::size_t written = 0;
+  for (std::size_t i = 0; i < c.rows; ++i) {
+    // Normalised to max 1; GetDist takes any scale.
+    const double w = std::exp(logwt[i] - max_logwt);
+    if (!(w > negligible_weight)) continue;
+    out << number(w) << "  " << number(-logl[i]);
+    for (const auto* col : values)
+      out << "  " << number((*col)[i]);
+    out << "\n";
+    ++written;
+  }
+  close_output(out, path);
+  write_paramnames(c, prefix + ".paramnames");
+  write_ranges(c, prefix + ".ranges");
+  return written;
+}
+
+} // namespace nubayes

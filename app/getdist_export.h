@@ -1,0 +1,13 @@
+#pragma once
+// `nubayes export --getdist`: a run as GetDist chain files.
+#include "run_file.h"
+
+#include <cstddef>
+#include <string>
+
+namespace nubayes {
+
+/// Writes PREFIX.txt, PREFIX.paramnames and PREFIX.ranges; returns the rows written.
+std::size_t write_getdist(const RunFileContents& c, const std::string& prefix);
+
+} // namespace nubayes
