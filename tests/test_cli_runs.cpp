@@ -78,6 +78,49 @@ TEST(CliRun, ShortHelpFlagWorksForEveryCommand) {
   }
 }
 
+// compare --json: every digit of ln Z (what the run file holds, not a 3-decimal rounding), and
+// valid JSON for paths with a quote, a backslash and a tab in them.
+TEST(CliRun, CompareJsonKeepsEveryDigitAndEscapesPaths) {
+  const auto dir = scratch_dir("compare_json");
+  ASSERT_EQ(run_nubayes("run " + gauss_config(dir).string() + " --quiet").exit_code, 0);
+  const auto odd = dir / "a \"quoted\" \\ back\tslash";
+  std::filesystem::create_directories(odd);
+  const auto a = (odd / "a.h5").string(), b = (odd / "b.h5").string();
+  std::filesystem::copy_file(dir / "run.h5", a);
+  std::filesystem::copy_file(dir / "run.h5", b);
+  const CommandResult r = run_nubayes("compare --json '" + a + "' '" + b + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  write_file(dir / "compare.json", r.output);
+  write_file(dir / "check.py",
+             "import json, sys, h5py, numpy as np\n"
+             "t = json.load(open(sys.argv[1]))\n"
+             "f = h5py.File(sys.argv[2], 'r')\n"
+             "logz, err = (float(np.ravel(f.attrs[k])[0]) for k in ('logz', 'logz_err'))\n"
+             "assert [x['run'] for x in t] == sys.argv[2:4], [x['run'] for x in t]\n"
+             "assert t[0]['lnZ'] == logz and t[0]['err'] == err, (t[0]['lnZ'], logz, t[0]['err'], err)\n"
+             "assert t[1]['lnB_vs_ref'] == 0 and t[1]['cross_check'].endswith('agree'), t[1]\n"
+             "assert isinstance(t[0]['posterior_prob'], (int, float)) and t[1]['posterior_prob'] == '(same model)'\n"
+             "assert t[0]['minus2lnL_max'] == -2 * float(f['nested_sampling/logl'][()].max())\n"
+             "print('ok')\n");
+  const CommandResult check = run_shell(python + " " + (dir / "check.py").string() + " " + (dir / "compare.json").string() +
+                                        " '" + a + "' '" + b + "'");
+  EXPECT_EQ(check.output, "ok\n") << r.output;
+}
+
+// --prior-odds takes positive numbers only, one per run: trailing text is an error (exit 2).
+TEST(CliRun, ComparePriorOddsMustBeNumbers) {
+  const auto dir = scratch_dir("compare_odds");
+  ASSERT_EQ(run_nubayes("run " + gauss_config(dir).string() + " --quiet").exit_code, 0);
+  const std::string runs = (dir / "run.h5").string() + " " + (dir / "run.h5").string();
+  for (const char* odds : {"1x,1", "1,2x", "0,1", "1", "1,1,1", "1,nan", "1,", "1,-2"}) {
+    const CommandResult r = run_nubayes("compare " + runs + " --prior-odds " + odds);
+    EXPECT_EQ(r.exit_code, 2) << odds << ": " << r.output;
+    EXPECT_EQ(line_count(r.output), 1) << odds << ": " << r.output;
+    EXPECT_NE(r.output.find("--prior-odds"), std::string::npos) << r.output;
+  }
+  EXPECT_EQ(run_nubayes("compare " + runs + " --prior-odds 1,2.5e-1").exit_code, 0);
+}
+
 TEST(CliRun, HelpConfigListsEveryKey) {
   const CommandResult r = run_nubayes("help config");
   ASSERT_EQ(r.exit_code, 0);
