@@ -141,7 +141,9 @@ int command_compare(const std::vector<std::string>& args) {
   if (!parsed) return exit_code::bad_input;
   const po::variables_map& vm = *parsed;
   if (vm.count("help") || !vm.count("runs")) {
-    std::cout << "usage: nubayes compare RUN.h5 RUN.h5 ... [options]\n" << named;
+    (vm.count("help") ? std::cout : std::cerr)
+        << "usage: nubayes compare RUN.h5 RUN.h5 ... [options]\n"
+        << named;
     return vm.count("help") ? exit_code::ok : exit_code::bad_input;
   }
   try {

@@ -121,6 +121,32 @@ TEST(CliRun, ComparePriorOddsMustBeNumbers) {
   EXPECT_EQ(run_nubayes("compare " + runs + " --prior-odds 1,2.5e-1").exit_code, 0);
 }
 
+// `nubayes help CMD` and `nubayes CMD --help` print that command's usage on stdout (exit 0).
+TEST(CliRun, HelpCommandAndLongHelpFlag) {
+  for (const char* command : {"run", "eval", "info", "compare", "export", "pg", "predict", "reweight", "submit"}) {
+    for (const std::string& args : {"help " + std::string(command), std::string(command) + " --help"}) {
+      const CommandResult r = run_shell("(" + std::string(NUBAYES_BINARY) + " " + args + " 2>/dev/null)");
+      EXPECT_EQ(r.exit_code, 0) << args << ": " << r.output;
+      EXPECT_NE(r.output.find(std::string("usage: nubayes ") + command), std::string::npos) << args << ": " << r.output;
+    }
+  }
+  EXPECT_EQ(run_nubayes("help").exit_code, 0);
+  EXPECT_EQ(run_nubayes("--help").exit_code, 0);
+}
+
+// A usage shown because of a mistake goes to stderr with exit code 2, leaving stdout empty (and
+// a script reading it undisturbed).
+TEST(CliRun, UsageOnErrorGoesToStderr) {
+  const std::string nubayes = NUBAYES_BINARY;
+  for (const char* args : {"", "help bogus", "compare", "predict run.h5", "run", "eval", "info", "frobnicate"}) {
+    const CommandResult out = run_shell("(" + nubayes + " " + args + " 2>/dev/null)");
+    EXPECT_EQ(out.exit_code, 2) << "'" << args << "'";
+    EXPECT_EQ(out.output, "") << "'" << args << "'";
+    const CommandResult err = run_shell("(" + nubayes + " " + args + " >/dev/null)");
+    EXPECT_NE(err.output, "") << "'" << args << "'";
+  }
+}
+
 TEST(CliRun, HelpConfigListsEveryKey) {
   const CommandResult r = run_nubayes("help config");
   ASSERT_EQ(r.exit_code, 0);
