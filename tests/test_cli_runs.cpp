@@ -147,6 +147,58 @@ TEST(CliRun, UsageOnErrorGoesToStderr) {
   }
 }
 
+// info: one-sided 95 % limits for every variable, and for a log-uniform parameter its summary in
+// log10 instead of a linear mean and sd (which the highest decades of its range dominate).
+TEST(CliRun, InfoGivesOneSidedLimitsAndLog10Summaries) {
+  const auto dir = scratch_dir("info_limits");
+  const auto run = (dir / "s.h5").string();
+  write_file(dir / "s.ini", "[run]\noutput = " + run +
+                                "\nseed = 4\n[sampler]\nnlive = 60\n[model]\nname = sterile3p1\n[data]\nexperiments = gallium\n"
+                                "[prior]\ndm2_41 = log-uniform 0.01 100\nUe4_sq = uniform 0 0.5\nUmu4_sq = fixed 0\n");
+  ASSERT_EQ(run_nubayes("run " + (dir / "s.ini").string() + " --quiet").exit_code, 0);
+  const CommandResult text = run_nubayes("info " + run);
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  EXPECT_NE(text.output.find("95% upper"), std::string::npos) << text.output;
+  std::istringstream lines(text.output);
+  bool linear = false, log10 = false;
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream fields(line);
+    std::string name, mean, sd;
+    fields >> name >> mean >> sd;
+    if (name == "dm2_41") linear = mean == "-" && sd == "-";
+    if (name == "log10(dm2_41)") log10 = mean != "-";
+  }
+  EXPECT_TRUE(linear && log10) << text.output;
+
+  // The JSON's numbers against the weighted quantiles recomputed from the run file.
+  const CommandResult json = run_nubayes("info --json " + run);
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  write_file(dir / "info.json", json.output);
+  write_file(dir / "check.py",
+             "import json, sys, h5py, numpy as np\n"
+             "p = json.load(open(sys.argv[1]))['parameters']\n"
+             "ns = h5py.File(sys.argv[2], 'r')['nested_sampling']\n"
+             "w = np.exp(ns['logwt'][()] - ns['logwt'][()].max())\n"
+             "def quantile(x, q):\n"
+             "    o = np.argsort(x, kind='stable'); x, v = x[o], w[o] / w.sum()\n"
+             "    pos = np.concatenate([[0.0], np.cumsum(v)[:-1]]) + 0.5 * v\n"
+             "    k = int(np.argmax(pos >= q))\n"
+             "    if k == 0 or pos[k] == pos[k - 1]: return x[k]\n"
+             "    return x[k - 1] + (x[k] - x[k - 1]) * (q - pos[k - 1]) / (pos[k] - pos[k - 1])\n"
+             "dm2, ue4 = ns['dm2_41'][()], ns['Ue4_sq'][()]\n"
+             "checks = [(p['Ue4_sq']['upper95'], quantile(ue4, 0.95)), (p['Ue4_sq']['lower95'], quantile(ue4, 0.05)),\n"
+             "          (p['dm2_41']['log10']['median'], quantile(np.log10(dm2), 0.5)),\n"
+             "          (p['dm2_41']['log10']['ci95'][1], quantile(np.log10(dm2), 0.975)),\n"
+             "          (p['dm2_41']['log10']['upper95'], quantile(np.log10(dm2), 0.95)),\n"
+             "          (p['dm2_41']['log10']['mean'], np.average(np.log10(dm2), weights=w))]\n"
+             "assert all(abs(a - b) < 1e-9 * max(1, abs(b)) for a, b in checks), checks\n"
+             "assert p['dm2_41']['scale'] == 'log' and 'log10' not in p['Ue4_sq'], p\n"
+             "assert p['Ue4_sq']['upper95'] < p['Ue4_sq']['ci95'][1]\n"
+             "print('ok')\n");
+  const CommandResult check = run_shell(python + " " + (dir / "check.py").string() + " " + (dir / "info.json").string() + " " + run);
+  EXPECT_EQ(check.output, "ok\n") << json.output;
+}
+
 TEST(CliRun, HelpConfigListsEveryKey) {
   const CommandResult r = run_nubayes("help config");
   ASSERT_EQ(r.exit_code, 0);
