@@ -19,7 +19,7 @@ namespace nubayes {
 int command_export(const std::vector<std::string>& args) {
   po::options_description named("nubayes export options");
   named.add_options()("help,h", "this help")("run", po::value<std::string>(), "run file")(
-      "getdist", po::value<std::string>(), "write PREFIX.txt, PREFIX.paramnames, PREFIX.ranges (GetDist chains)")(
+      "getdist", po::value<std::string>(), "write PREFIX.txt, PREFIX.paramnames, PREFIX.ranges, PREFIX.properties.ini (GetDist chains)")(
       "anesthetic", po::value<std::string>(), "write PREFIX_dead-birth.txt, PREFIX.paramnames (PolyChord format)");
   po::positional_options_description positional;
   positional.add("run", 1);
@@ -45,7 +45,7 @@ int command_export(const std::vector<std::string>& args) {
       const auto& prefix = vm["getdist"].as<std::string>();
       const std::size_t n = write_getdist(c, prefix);
       std::cout << "getdist:    " << prefix << ".txt (" << n << " weighted rows), " << prefix << ".paramnames, " << prefix
-                << ".ranges\n";
+                << ".ranges, " << prefix << ".properties.ini\n";
     }
     if (vm.count("anesthetic")) {
       const auto& prefix = vm["anesthetic"].as<std::string>();

@@ -39,6 +39,19 @@ void write_ranges(const RunFileContents& c, const std::string& path) {
   close_output(out, path);
 }
 
+/// PREFIX.properties.ini, which GetDist reads beside the chains: nested-sampling weights are
+/// independent importance weights (`sampler = nested`: effective samples from the weights, not
+/// from an MCMC correlation length, and no burn-in may be removed); MCMC draws come after burn-in
+/// already (`burn_removed = T`, so GetDist's `ignore_rows` setting removes nothing more).
+void write_properties(const RunFileContents& c, const std::string& path) {
+  auto out = open_output(path);
+  out << "# How GetDist should treat these samples (written by nubayes export)\n"
+      << "sampler = " << (c.is_mcmc() ? "mcmc" : "nested") << "\n"
+      << "burn_removed = T\n"
+      << "label = " << c.text("model") << " (" << c.text("datasets") << ")\n";
+  close_output(out, path);
+}
+
 } // namespace
 
 /// PREFIX.txt: `weight  -lnL  values...` per row with non-negligible weight.
@@ -67,6 +80,7 @@ std::size_t write_getdist(const RunFileContents& c, const std::string& prefix) {
   close_output(out, path);
   write_paramnames(c, prefix + ".paramnames");
   write_ranges(c, prefix + ".ranges");
+  write_properties(c, prefix + ".properties.ini");
   return written;
 }
 

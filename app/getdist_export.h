@@ -7,7 +7,8 @@
 
 namespace nubayes {
 
-/// Writes PREFIX.txt, PREFIX.paramnames and PREFIX.ranges; returns the rows written.
+/// Writes PREFIX.txt, PREFIX.paramnames, PREFIX.ranges and PREFIX.properties.ini; returns the
+/// rows written.
 std::size_t write_getdist(const RunFileContents& c, const std::string& prefix);
 
 } // namespace nubayes

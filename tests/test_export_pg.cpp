@@ -12,6 +12,7 @@ namespace {
 
 const std::string python = "/usr/bin/python3";
 const std::string anesthetic_reader = python + " " + NUBAYES_SOURCE_DIR + "/tests/anesthetic_reader.py";
+const std::string getdist_reader = python + " " + NUBAYES_SOURCE_DIR + "/tests/getdist_reader.py";
 
 std::vector<std::vector<double>> read_table(const std::filesystem::path& path) {
   std::vector<std::vector<double>> rows;
@@ -49,8 +50,15 @@ TEST_F(Export, GetDistAndAnestheticFiles) {
   const CommandResult r = run_nubayes("export " + run + " --getdist " + (dir_ / "gd").string() + " --anesthetic " +
                                       (dir_ / "pc").string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  for (const char* f : {"gd.txt", "gd.paramnames", "gd.ranges", "pc_dead-birth.txt", "pc.paramnames"})
+  for (const char* f : {"gd.txt", "gd.paramnames", "gd.ranges", "gd.properties.ini", "pc_dead-birth.txt", "pc.paramnames"})
     EXPECT_TRUE(std::filesystem::exists(dir_ / f)) << f;
+  // GetDist's reading (tests/getdist_reader.py): nested weights, so its effective sample size is
+  // the weights' Kish size, the run's ESS.
+  const CommandResult getdist = run_shell(getdist_reader + " " + (dir_ / "gd").string() + " " + run);
+  EXPECT_EQ(getdist.exit_code, 0) << getdist.output;
+  EXPECT_EQ(read_file(dir_ / "gd.properties.ini"),
+            "# How GetDist should treat these samples (written by nubayes export)\nsampler = nested\n"
+            "burn_removed = T\nlabel = gauss (gauss)\n");
 
   // Rows of /nested_sampling, and its weighted x1 mean from h5py for comparison.
   const CommandResult rows = run_shell(python + " -c \"import h5py,sys; print(len(h5py.File(sys.argv[1],'r')['nested_sampling/logl']))\" " + run);
