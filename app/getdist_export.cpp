@@ -1,5 +1,6 @@
 #include "getdist_export.h"
 
+#include "derived_ranges.h"
 #include "export_text.h"
 #include "prior.h"
 
@@ -15,11 +16,22 @@ namespace {
 /// Rows whose weight is below this fraction of the largest add nothing a plot could show.
 constexpr double negligible_weight = 1e-30;
 
-/// `name  lo  hi` from each parameter's prior; `N` marks an unbounded side (gaussian priors).
+/// A bound, or `N` (GetDist's mark of an unbounded side).
+std::string bound(const std::optional<double>& x) {
+  return x ? number(*x) : "N";
+}
+
+/// `name  lo  hi` from each parameter's prior, and for derived quantities with physical bounds
+/// (derived_ranges.h); `N` marks an unbounded side (gaussian priors).
 void write_ranges(const RunFileContents& c, const std::string& path) {
   auto out = open_output(path);
   for (const auto& v : c.variables) {
-    if (v.is_derived || v.prior.empty()) continue;
+    if (v.is_derived) {
+      if (const auto b = derived_bounds(v.name))
+        out << v.name << "  " << bound(b->lo) << "  " << bound(b->hi) << "\n";
+      continue;
+    }
+    if (v.prior.empty()) continue;
     const PriorSpec spec = PriorSpec::parse(v.name, v.prior);
     out << v.name << "  ";
     switch (spec.kind) {

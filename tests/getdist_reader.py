@@ -90,6 +90,16 @@ def main(root, run):
             if not abs(kish - ess) < 1e-6 * ess:
                 problems.append(f"GetDist's effective samples {kish} vs the run's ESS {ess}")
 
+    # Every sample inside its .ranges (GetDist's densities assume it), and every bound a bound.
+    ranges = read_ranges(root)
+    for name, (lo, hi) in ranges.items():
+        if name not in names:
+            problems.append(f".ranges names {name}, which .paramnames lacks")
+            continue
+        values = np.concatenate([c[:, 2 + names.index(name)] for c in chains])
+        if (lo is not None and values.min() < lo) or (hi is not None and values.max() > hi):
+            problems.append(f"{name} in [{values.min()}, {values.max()}] outside its range [{lo}, {hi}]")
+
     print("ok" if not problems else "bad", f"chains {len(chains)} rows {len(weights)}", "; ".join(problems))
     return 0 if not problems else 1
 

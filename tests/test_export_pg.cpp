@@ -133,7 +133,11 @@ TEST_F(Export, DerivedNamesAndRangesForPriorKinds) {
   ASSERT_EQ(run_nubayes("run " + (dir_ / "s.ini").string() + " --quiet").exit_code, 0);
   const CommandResult r = run_nubayes("export " + (dir_ / "s.h5").string() + " --getdist " + (dir_ / "s").string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_EQ(read_file(dir_ / "s.ranges"), "dm2_41  0.1  10\nUe4_sq  0  0.3\nUmu4_sq  0.01  0.01\n");
+  // Derived quantities get their physical bounds: GetDist's densities of sin^2 2theta stay in [0, 1].
+  EXPECT_EQ(read_file(dir_ / "s.ranges"), "dm2_41  0.1  10\nUe4_sq  0  0.3\nUmu4_sq  0.01  0.01\n"
+                                          "sin2_2theta_mue  0  1\nsin2_2theta_ee  0  1\nsin2_2theta_mumu  0  1\n");
+  const CommandResult getdist = run_shell(getdist_reader + " " + (dir_ / "s").string() + " " + (dir_ / "s.h5").string());
+  EXPECT_EQ(getdist.exit_code, 0) << getdist.output;
   const std::string names = read_file(dir_ / "s.paramnames");
   EXPECT_EQ(names.rfind("dm2_41  ", 0), 0u) << names;
   EXPECT_NE(names.find("*  "), std::string::npos) << "derived names end with *: " << names;
