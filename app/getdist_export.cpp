@@ -2,11 +2,13 @@
 
 #include "derived_ranges.h"
 #include "export_text.h"
+#include "log_scale.h"
 #include "prior.h"
 
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace nubayes {
@@ -48,6 +50,41 @@ void write_ranges(const RunFileContents& c, const std::string& path) {
     }
     out << "\n";
   }
+  for (const auto& v : c.variables)
+    if (has_log_uniform_prior(v)) {
+      const PriorSpec spec = PriorSpec::parse(v.name, v.prior);
+      out << log10_name(v.name) << "  " << number(std::log10(spec.a)) << "  "
+          << number(std::log10(spec.b)) << "\n";
+    }
+  close_output(out, path);
+}
+
+/// One column of the chains after the weight and -lnL.
+struct ChainColumn {
+  std::string name, label;
+  bool derived = false;
+  std::vector<double> values;
+};
+
+/// The run's variables in order, then log10 of each parameter with a log-uniform prior: GetDist
+/// bins and smooths on a linear scale, where such a parameter's posterior is squeezed into the
+/// lowest bins (empty-looking panels); its log10 column is what to plot.
+std::vector<ChainColumn> chain_columns(const RunFileContents& c) {
+  std::vector<ChainColumn> out;
+  for (const auto& v : c.variables)
+    out.push_back({v.name, v.latex.empty() ? v.name : v.latex, v.is_derived, column(c, v.name)});
+  for (const auto& v : c.variables)
+    if (has_log_uniform_prior(v))
+      out.push_back({log10_name(v.name), "\\log_{10} " + (v.latex.empty() ? v.name : v.latex), true,
+                     log10_values(column(c, v.name))});
+  return out;
+}
+
+/// `name  label` per column; derived names end with `*`.
+void write_paramnames(const std::vector<ChainColumn>& columns, const std::string& path) {
+  auto out = open_output(path);
+  for (const auto& col : columns)
+    out << col.name << (col.derived ? "*" : "") << "  " << col.label << "\n";
   close_output(out, path);
 }
 
@@ -72,9 +109,7 @@ std::size_t write_getdist(const RunFileContents& c, const std::string& prefix) {
   const auto& logl = column(c, "logl");
   const double max_logwt = *std::max_element(logwt.begin(), logwt.end());
   if (!std::isfinite(max_logwt)) throw std::runtime_error("run has no point with positive weight");
-  std::vector<const std::vector<double>*> values;
-  for (const auto& v : c.variables)
-    values.push_back(&column(c, v.name));
+  const std::vector<ChainColumn> columns = chain_columns(c);
 
   const std::string path = prefix + ".txt";
   auto out = open_output(path);
@@ -84,13 +119,13 @@ std::size_t write_getdist(const RunFileContents& c, const std::string& prefix) {
     const double w = std::exp(logwt[i] - max_logwt);
     if (!(w > negligible_weight)) continue;
     out << number(w) << "  " << number(-logl[i]);
-    for (const auto* col : values)
-      out << "  " << number((*col)[i]);
+    for (const auto& col : columns)
+      out << "  " << number(col.values[i]);
     out << "\n";
     ++written;
   }
   close_output(out, path);
-  write_paramnames(c, prefix + ".paramnames");
+  write_paramnames(columns, prefix + ".paramnames");
   write_ranges(c, prefix + ".ranges");
   write_properties(c, prefix + ".properties.ini");
   return written;

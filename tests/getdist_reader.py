@@ -90,6 +90,15 @@ def main(root, run):
             if not abs(kish - ess) < 1e-6 * ess:
                 problems.append(f"GetDist's effective samples {kish} vs the run's ESS {ess}")
 
+    # log10_NAME columns hold log10 of NAME's.
+    for i, name in enumerate(names):
+        if name.startswith("log10_") and name[6:] in names:
+            for chain in chains:
+                linear = chain[:, 2 + names.index(name[6:])]
+                if not np.allclose(chain[:, 2 + i], np.log10(linear), rtol=0, atol=1e-12):
+                    problems.append(f"{name} is not log10 of {name[6:]}")
+                    break
+
     # Every sample inside its .ranges (GetDist's densities assume it), and every bound a bound.
     ranges = read_ranges(root)
     for name, (lo, hi) in ranges.items():

@@ -135,12 +135,15 @@ TEST_F(Export, DerivedNamesAndRangesForPriorKinds) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   // Derived quantities get their physical bounds: GetDist's densities of sin^2 2theta stay in [0, 1].
   EXPECT_EQ(read_file(dir_ / "s.ranges"), "dm2_41  0.1  10\nUe4_sq  0  0.3\nUmu4_sq  0.01  0.01\n"
-                                          "sin2_2theta_mue  0  1\nsin2_2theta_ee  0  1\nsin2_2theta_mumu  0  1\n");
+                                          "sin2_2theta_mue  0  1\nsin2_2theta_ee  0  1\nsin2_2theta_mumu  0  1\n"
+                                          "log10_dm2_41  -1  1\n");
   const CommandResult getdist = run_shell(getdist_reader + " " + (dir_ / "s").string() + " " + (dir_ / "s.h5").string());
   EXPECT_EQ(getdist.exit_code, 0) << getdist.output;
   const std::string names = read_file(dir_ / "s.paramnames");
   EXPECT_EQ(names.rfind("dm2_41  ", 0), 0u) << names;
   EXPECT_NE(names.find("*  "), std::string::npos) << "derived names end with *: " << names;
+  // A log-uniform parameter also comes as log10, the scale to plot it on.
+  EXPECT_NE(names.find("\nlog10_dm2_41*  \\log_{10} dm2_41\n"), std::string::npos) << names;
   const auto gd = read_table(dir_ / "s.txt");
   ASSERT_FALSE(gd.empty());
   EXPECT_EQ(gd.front().size(), 2 + static_cast<std::size_t>(line_count(names)));
