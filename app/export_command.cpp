@@ -19,7 +19,8 @@ namespace nubayes {
 int command_export(const std::vector<std::string>& args) {
   po::options_description named("nubayes export options");
   named.add_options()("help,h", "this help")("run", po::value<std::string>(), "run file")(
-      "getdist", po::value<std::string>(), "write PREFIX.txt, PREFIX.paramnames, PREFIX.ranges, PREFIX.properties.ini (GetDist chains)")(
+      "getdist", po::value<std::string>(), "write GetDist chains (PREFIX.txt, or PREFIX_1.txt... one per MCMC chain), PREFIX.paramnames, "
+      "PREFIX.ranges, PREFIX.properties.ini")(
       "anesthetic", po::value<std::string>(), "write PREFIX_dead-birth.txt, PREFIX.paramnames (PolyChord format)");
   po::positional_options_description positional;
   positional.add("run", 1);
@@ -43,9 +44,12 @@ int command_export(const std::vector<std::string>& args) {
     if (c.rows == 0) throw std::runtime_error(run + ": run has no samples");
     if (vm.count("getdist")) {
       const auto& prefix = vm["getdist"].as<std::string>();
-      const std::size_t n = write_getdist(c, prefix);
-      std::cout << "getdist:    " << prefix << ".txt (" << n << " weighted rows), " << prefix << ".paramnames, " << prefix
-                << ".ranges, " << prefix << ".properties.ini\n";
+      const GetDistFiles files = write_getdist(c, prefix);
+      std::cout << "getdist:    " << files.chains.front();
+      if (files.chains.size() > 1) std::cout << " ... " << files.chains.back();
+      std::cout << " (" << files.chains.size() << (files.chains.size() > 1 ? " chains, " : " chain, ")
+                << files.rows << " weighted rows), " << prefix << ".paramnames, " << prefix << ".ranges, "
+                << prefix << ".properties.ini\n";
     }
     if (vm.count("anesthetic")) {
       const auto& prefix = vm["anesthetic"].as<std::string>();

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -101,34 +102,55 @@ void write_properties(const RunFileContents& c, const std::string& path) {
   close_output(out, path);
 }
 
+/// GetDist's name of chain `index`: PREFIX.txt for 0, else PREFIX_<index>.txt.
+std::string chain_path(const std::string& prefix, std::size_t index) {
+  return prefix + (index ? "_" + std::to_string(index) : "") + ".txt";
+}
+
+/// GetDist reads PREFIX.txt and then PREFIX_1.txt, PREFIX_2.txt, ... up to the first missing one.
+/// A chain file left by another export at this prefix (PREFIX.txt beside per-chain files, or one
+/// chain more than written) would be read as part of this run: refuse before writing anything.
+void refuse_stale_chains(const std::string& prefix, std::size_t first, std::size_t last) {
+  for (std::size_t index : {std::size_t{0}, std::size_t{1}, last + 1})
+    if ((index < first || index > last) && std::filesystem::exists(chain_path(prefix, index)))
+      throw std::runtime_error(chain_path(prefix, index) +
+                               " exists from another export, and GetDist would read it as a "
+                               "chain of this run: remove it or choose another prefix");
+}
+
 } // namespace
 
-/// PREFIX.txt: `weight  -lnL  values...` per row with non-negligible weight.
-std::size_t write_getdist(const RunFileContents& c, const std::string& prefix) {
+GetDistFiles write_getdist(const RunFileContents& c, const std::string& prefix) {
   const auto& logwt = column(c, "logwt");
   const auto& logl = column(c, "logl");
   const double max_logwt = *std::max_element(logwt.begin(), logwt.end());
   if (!std::isfinite(max_logwt)) throw std::runtime_error("run has no point with positive weight");
   const std::vector<ChainColumn> columns = chain_columns(c);
+  // MCMC chains stay apart (GetDist's R-1 compares them); nested sampling is one weighted set.
+  const std::size_t nchains = c.is_mcmc() ? c.mcmc_chains : 1;
+  const std::size_t first = c.is_mcmc() ? 1 : 0, per_chain = c.rows / nchains;
+  refuse_stale_chains(prefix, first, first + nchains - 1);
 
-  const std::string path = prefix + ".txt";
-  auto out = open_output(path);
-  std::size_t written = 0;
-  for (std::size_t i = 0; i < c.rows; ++i) {
-    // Normalised to max 1; GetDist takes any scale.
-    const double w = std::exp(logwt[i] - max_logwt);
-    if (!(w > negligible_weight)) continue;
-    out << number(w) << "  " << number(-logl[i]);
-    for (const auto& col : columns)
-      out << "  " << number(col.values[i]);
-    out << "\n";
-    ++written;
+  GetDistFiles files;
+  for (std::size_t k = 0; k < nchains; ++k) {
+    files.chains.push_back(chain_path(prefix, first + k));
+    auto out = open_output(files.chains.back());
+    for (std::size_t i = k * per_chain; i < (k + 1) * per_chain; ++i) {
+      // `weight  -lnL  values...`, weights normalised to max 1 (GetDist takes any scale).
+      const double w = std::exp(logwt[i] - max_logwt);
+      if (!(w > negligible_weight)) continue;
+      out << number(w) << "  " << number(-logl[i]);
+      for (const auto& col : columns)
+        out << "  " << number(col.values[i]);
+      out << "\n";
+      ++files.rows;
+    }
+    close_output(out, files.chains.back());
   }
-  close_output(out, path);
   write_paramnames(columns, prefix + ".paramnames");
   write_ranges(c, prefix + ".ranges");
   write_properties(c, prefix + ".properties.ini");
-  return written;
+  return files;
 }
 
 } // namespace nubayes

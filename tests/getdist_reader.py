@@ -90,6 +90,23 @@ def main(root, run):
             if not abs(kish - ess) < 1e-6 * ess:
                 problems.append(f"GetDist's effective samples {kish} vs the run's ESS {ess}")
 
+    # An MCMC run: one file per chain, each the run's chain draw for draw (/posterior is chain x
+    # draw), and GetDist's R-1 (between- over within-chain variance) computable and small.
+    if mcmc:
+        with h5py.File(run, "r") as f:
+            posterior = {n: f["posterior"][n][()] for n in names if n in f["posterior"]}
+        if len(chains) != len(next(iter(posterior.values()))):
+            problems.append(f"{len(chains)} chain files for {len(next(iter(posterior.values())))} chains")
+        else:
+            for name, draws in posterior.items():
+                for k, chain in enumerate(chains):
+                    if not np.array_equal(chain[:, 2 + names.index(name)], draws[k]):
+                        problems.append(f"chain file {k + 1} is not chain {k} of {name}")
+                means = np.array([c[:, 2 + names.index(name)].mean() for c in chains])
+                within = np.mean([c[:, 2 + names.index(name)].var(ddof=1) for c in chains])
+                if not means.var(ddof=1) / within < 0.2:
+                    problems.append(f"R-1 of {name} is {means.var(ddof=1) / within}")
+
     # log10_NAME columns hold log10 of NAME's.
     for i, name in enumerate(names):
         if name.startswith("log10_") and name[6:] in names:

@@ -149,6 +149,37 @@ TEST_F(Export, DerivedNamesAndRangesForPriorKinds) {
   EXPECT_EQ(gd.front().size(), 2 + static_cast<std::size_t>(line_count(names)));
 }
 
+// An MCMC run: one GetDist chain per file, PREFIX_1.txt to PREFIX_4.txt, so GetDist compares the
+// chains (its R-1) instead of taking them as one; no PREFIX.txt, which it would read as a fifth.
+TEST_F(Export, McmcChainsOneFilePerChain) {
+  const auto run = (dir_ / "m.h5").string();
+  write_file(dir_ / "m.ini", "[run]\noutput = " + run +
+                                 "\nseed = 7\n[sampler]\nkind = mcmc\nalgorithm = adaptive-metropolis\nnchains = 4\n"
+                                 "burn = 500\nmax_steps = 3000\n[model]\nname = gauss\nndim = 2\n");
+  const CommandResult r = run_nubayes("run " + (dir_ / "m.ini").string() + " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto prefix = (dir_ / "m").string();
+  const CommandResult e = run_nubayes("export " + run + " --getdist " + prefix);
+  ASSERT_EQ(e.exit_code, 0) << e.output;
+  for (const char* f : {"m_1.txt", "m_2.txt", "m_3.txt", "m_4.txt"}) EXPECT_TRUE(std::filesystem::exists(dir_ / f)) << f;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "m.txt"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "m_5.txt"));
+  // GetDist's reading: four chains, each the run's own chain draw for draw, mixed well enough
+  // for R-1 to be small.
+  const CommandResult check = run_shell(getdist_reader + " " + prefix + " " + run);
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  EXPECT_EQ(check.output.rfind("ok chains 4 ", 0), 0u) << check.output;
+
+  // Chain files of another export at the prefix would be read as chains of this run: refused.
+  write_file(dir_ / "m.txt", "1 0 0.5 0.5\n");
+  const CommandResult stale = run_nubayes("export " + run + " --getdist " + prefix);
+  EXPECT_EQ(stale.exit_code, 2) << stale.output;
+  EXPECT_NE(stale.output.find("m.txt exists"), std::string::npos) << stale.output;
+  const CommandResult nested = run_nubayes("export " + (dir_ / "run.h5").string() + " --getdist " + prefix);
+  EXPECT_EQ(nested.exit_code, 2) << nested.output;
+  EXPECT_NE(nested.output.find("m_1.txt exists"), std::string::npos) << nested.output;
+}
+
 TEST_F(Export, RefusesBadInput) {
   const CommandResult missing = run_nubayes("export " + (dir_ / "nope.h5").string() + " --getdist " + (dir_ / "x").string());
   EXPECT_EQ(missing.exit_code, 2) << missing.output;
