@@ -121,7 +121,7 @@ std::string usage() {
          "  nubayes pg --a RUN_A.h5 --b RUN_B.h5 --ab RUN_AB.h5 [--dof N] [--json] [--force] [--no-polish]\n"
          "  nubayes predict RUN.h5 --out PRED.h5 [--draws N] [--seed S]\n"
          "  nubayes submit CONFIG.ini --ranks N --time HH:MM:SS [--grid GRID.txt] [--partition P] [--account A] [--dry-run]\n"
-         "  nubayes help config\n"
+         "  nubayes help COMMAND | config     (the same as nubayes COMMAND --help)\n"
          "  mpirun -n N nubayes run CONFIG.ini    (likelihood work spread over N ranks)\n\n"
          "exit codes: 0 ok, 1 runtime error, 2 bad input (nothing written),\n"
          "            3 checkpointed after SIGTERM/SIGUSR1: run again with --resume\n";
@@ -295,13 +295,23 @@ int command_info(const std::vector<std::string>& args) {
   });
 }
 
+bool is_command(const std::string& name) {
+  static const std::set<std::string> commands{"run",      "eval", "info",    "compare", "export",
+                                              "reweight", "pg",   "predict", "submit",  "help"};
+  return commands.count(name) > 0;
+}
+
 int command_help(const std::vector<std::string>& args) {
-  if (!args.empty() && args[0] == "config") {
+  if (args.empty() || wants_help(args) || args == std::vector<std::string>{"help"}) {
+    std::cout << usage();
+    return exit_code::ok;
+  }
+  if (args.size() == 1 && args[0] == "config") {
     std::cout << config_help();
     return exit_code::ok;
   }
-  std::cout << usage();
-  return args.empty() ? exit_code::ok : exit_code::bad_input;
+  std::cerr << "nubayes help: no help on '" << args[0] << "' (a command, or 'config')\n" << usage();
+  return exit_code::bad_input;
 }
 
 } // namespace nubayes

@@ -16,6 +16,9 @@ int command_predict(const std::vector<std::string>& args);
 int command_submit(const std::vector<std::string>& args);
 int command_reweight(const std::vector<std::string>& args);
 
+/// Whether `name` is a subcommand of `nubayes` (what `nubayes help NAME` explains).
+bool is_command(const std::string& name);
+
 /// The usage text of `nubayes` itself.
 std::string usage();
 

@@ -94,6 +94,38 @@ long earlier_twin(const std::vector<RunRow>& rows, std::size_t i) {
   return -1;
 }
 
+/// The numbers of one row of the table, unrounded for --json.
+struct ComparedRun {
+  double ln_b = 0, ln_b_err = 0, posterior_prob = 0, sigma_equiv = 0;
+};
+
+/// The table as a JSON array, one object per run: every number with all its digits (null where
+/// not finite), every string escaped.
+void print_json(const std::vector<RunRow>& rows, const std::vector<ComparedRun>& compared,
+                const std::vector<std::vector<std::string>>& table, const std::vector<long>& twin) {
+  std::cout << "[";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const RunRow& r = rows[i];
+    const ComparedRun& c = compared[i];
+    std::cout << (i ? ", " : "") << "{\"run\": " << json_string(r.path)
+              << ", \"model\": " << json_string(r.model)
+              << ", \"method\": " << json_string(table[i][2])
+              << ", \"lnZ\": " << json_number(r.logz) << ", \"err\": " << json_number(r.logz_err)
+              << ", \"lnB_vs_ref\": " << json_number(c.ln_b)
+              << ", \"lnB_err\": " << json_number(c.ln_b_err) << ", \"posterior_prob\": "
+              << (twin[i] >= 0 ? json_string(table[i][7]) : json_number(c.posterior_prob))
+              << ", \"kass_raftery\": " << json_string(table[i][8])
+              << ", \"sigma_equiv\": " << json_number(c.sigma_equiv)
+              << ", \"minus2lnL_max\": " << json_number(-2 * r.best_logl)
+              << ", \"cross_check\": " << json_string(table[i][11]) << ", \"best_fit_terms\": {";
+    for (std::size_t t = 0; t < r.best_terms.size(); ++t)
+      std::cout << (t ? ", " : "") << json_string(r.best_terms[t].first) << ": "
+                << json_number(r.best_terms[t].second);
+    std::cout << "}}";
+  }
+  std::cout << "]\n";
+}
+
 } // namespace
 
 int command_compare(const std::vector<std::string>& args) {
@@ -109,7 +141,9 @@ int command_compare(const std::vector<std::string>& args) {
   if (!parsed) return exit_code::bad_input;
   const po::variables_map& vm = *parsed;
   if (vm.count("help") || !vm.count("runs")) {
-    std::cout << "usage: nubayes compare RUN.h5 RUN.h5 ... [options]\n" << named;
+    (vm.count("help") ? std::cout : std::cerr)
+        << "usage: nubayes compare RUN.h5 RUN.h5 ... [options]\n"
+        << named;
     return vm.count("help") ? exit_code::ok : exit_code::bad_input;
   }
   try {
@@ -155,6 +189,7 @@ int command_compare(const std::vector<std::string>& args) {
                                           "kass_raftery", "sigma_equiv", "minus2lnL_max", "cross_check"};
     std::vector<std::string> disagreements;
     std::vector<std::vector<std::string>> table;
+    std::vector<ComparedRun> compared;
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const RunRow& r = rows[i];
       const double ln_b = r.logz - rows[ref].logz;
@@ -171,23 +206,15 @@ int command_compare(const std::vector<std::string>& args) {
                                   fixed(first.logz_err, 3) + " vs " + method_label(r.method) + " " + fixed(r.logz, 3) +
                                   " +- " + fixed(r.logz_err, 3) + " (" + fixed(z, 1) + " sigma)");
       }
+      const double sigma = equivalent_sigma(std::abs(ln_b));
+      compared.push_back({ln_b, err, prob, sigma});
       table.push_back({r.path, r.model, method_label(r.method), fixed(r.logz, 3), fixed(r.logz_err, 3), fixed(ln_b, 3),
                        fixed(err, 3), twin[i] < 0 ? fixed(prob, 4) : "(same model)",
-                       i == ref ? "reference" : kass_raftery(ln_b), fixed(equivalent_sigma(std::abs(ln_b)), 2),
+                       i == ref ? "reference" : kass_raftery(ln_b), fixed(sigma, 2),
                        fixed(-2 * r.best_logl, 3), check});
     }
     if (vm["json"].as<bool>()) {
-      std::cout << "[";
-      for (std::size_t i = 0; i < table.size(); ++i) {
-        std::cout << (i ? ", " : "") << "{";
-        for (std::size_t k = 0; k < header.size(); ++k)
-          std::cout << (k ? ", " : "") << "\"" << header[k] << "\": " << (k < 3 || k == 8 || k == 11 || (k == 7 && twin[i] >= 0) ? "\"" + table[i][k] + "\"" : table[i][k]);
-        std::cout << ", \"best_fit_terms\": {";
-        for (std::size_t t = 0; t < rows[i].best_terms.size(); ++t)
-          std::cout << (t ? ", " : "") << "\"" << rows[i].best_terms[t].first << "\": " << rows[i].best_terms[t].second;
-        std::cout << "}}";
-      }
-      std::cout << "]\n";
+      print_json(rows, compared, table, twin);
     } else if (vm["csv"].as<bool>()) {
       for (std::size_t k = 0; k < header.size(); ++k) std::cout << (k ? "," : "") << header[k];
       std::cout << "\n";

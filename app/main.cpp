@@ -18,16 +18,25 @@ int main(int argc, char** argv) {
   // A file-size limit (ulimit -f) must fail a write with a clear error, not kill the process.
   std::signal(SIGXFSZ, SIG_IGN);
   const std::vector<std::string> all(argv + 1, argv + argc);
-  if (all.empty() || all[0] == "--help" || all[0] == "-h") {
+  if (all.empty()) {
+    std::cerr << nubayes::usage(); // a mistake: usage goes with the errors
+    return nubayes::exit_code::bad_input;
+  }
+  if (all[0] == "--help" || all[0] == "-h") {
     std::cout << nubayes::usage();
-    return all.empty() ? nubayes::exit_code::bad_input : nubayes::exit_code::ok;
+    return nubayes::exit_code::ok;
   }
   if (all[0] == "--version") {
     std::cout << "nubayes " << NUBAYES_VERSION_STRING << "\n";
     return nubayes::exit_code::ok;
   }
-  const std::string command = all[0];
-  const std::vector<std::string> rest(all.begin() + 1, all.end());
+  std::string command = all[0];
+  std::vector<std::string> rest(all.begin() + 1, all.end());
+  // `nubayes help CMD` is `nubayes CMD --help`.
+  if (command == "help" && rest.size() == 1 && nubayes::is_command(rest[0]) && rest[0] != "help") {
+    command = rest[0];
+    rest = {"--help"};
+  }
   if (command == "help") return nubayes::command_help(rest);
   if (command == "info") return nubayes::command_info(rest);
   if (command == "eval") return nubayes::command_eval(rest);

@@ -84,7 +84,9 @@ int command_predict(const std::vector<std::string>& args) {
   if (!parsed) return exit_code::bad_input;
   const po::variables_map& vm = *parsed;
   if (vm.count("help") || !vm.count("run") || !vm.count("out")) {
-    std::cout << "usage: nubayes predict RUN.h5 --out PRED.h5 [--draws N] [--seed S]\n" << named;
+    (vm.count("help") ? std::cout : std::cerr)
+        << "usage: nubayes predict RUN.h5 --out PRED.h5 [--draws N] [--seed S]\n"
+        << named;
     return vm.count("help") ? exit_code::ok : exit_code::bad_input;
   }
   const std::string run = vm["run"].as<std::string>(), out = vm["out"].as<std::string>();

@@ -1,4 +1,5 @@
 #include "run_summary.h"
+#include "log_scale.h"
 #include "mcmc_summary.h"
 #include "text_format.h"
 
@@ -55,26 +56,49 @@ void print_best_fit(const RunFileContents& r, std::ostream& out) {
       if (r.columns.count("loglike_" + t)) out << "              " << t << ": ln L = " << at("loglike_" + t) << "\n";
 }
 
+std::string short_number(double x) {
+  std::ostringstream o;
+  o << std::setprecision(5) << x;
+  return o.str();
+}
+
+/// One row of the marginals table; `moments` false leaves out the mean and sd.
+void print_marginal_row(std::ostream& out, const std::string& name, const MarginalSummary& s,
+                        bool moments) {
+  out << std::left << std::setw(16) << name << std::right << std::setw(13)
+      << (moments ? short_number(s.mean) : "-") << std::setw(12)
+      << (moments ? short_number(s.sd) : "-") << std::setw(13) << short_number(s.median)
+      << std::setw(27) << interval(s.lo68, s.hi68) << std::setw(27) << interval(s.lo95, s.hi95)
+      << std::setw(12) << short_number(s.lower95) << std::setw(12) << short_number(s.upper95)
+      << "\n";
+}
+
+/// Per variable: mean, sd, median, central intervals and one-sided 95 % limits. A parameter with
+/// a log-uniform prior gets a log10 row below it, and no linear mean and sd.
 void print_marginals(const RunFileContents& r, const std::vector<double>& w, std::ostream& out) {
   out << "\n" << std::left << std::setw(16) << "parameter" << std::right << std::setw(13) << "mean"
       << std::setw(12) << "sd" << std::setw(13) << "median" << std::setw(27) << "68% interval"
-      << std::setw(27) << "95% interval" << "\n";
-  out << std::setprecision(5) << std::defaultfloat;
+      << std::setw(27) << "95% interval" << std::setw(12) << "95% lower" << std::setw(12)
+      << "95% upper" << "\n";
   for (const auto& v : r.variables) {
     const auto col = r.columns.find(v.name);
     if (col == r.columns.end()) continue;
-    const MarginalSummary s = summarize_marginal(col->second, w);
-    auto g = [](double x) {
-      std::ostringstream o;
-      o << std::setprecision(5) << x;
-      return o.str();
-    };
-    out << std::left << std::setw(16) << v.name << std::right << std::setw(13) << g(s.mean) << std::setw(12)
-        << g(s.sd) << std::setw(13) << g(s.median) << std::setw(27) << interval(s.lo68, s.hi68)
-        << std::setw(27) << interval(s.lo95, s.hi95) << "\n";
+    const bool log_scale = has_log_uniform_prior(v);
+    print_marginal_row(out, v.name, summarize_marginal(col->second, w), !log_scale);
+    if (log_scale)
+      print_marginal_row(out, "log10(" + v.name + ")",
+                         summarize_marginal(log10_values(col->second), w), true);
   }
 }
 
+/// A marginal summary as JSON members (no braces).
+std::string json_marginal(const MarginalSummary& s) {
+  return "\"mean\": " + json_number(s.mean) + ", \"sd\": " + json_number(s.sd) +
+         ", \"median\": " + json_number(s.median) + ", \"ci68\": [" + json_number(s.lo68) + ", " +
+         json_number(s.hi68) + "], \"ci95\": [" + json_number(s.lo95) + ", " +
+         json_number(s.hi95) + "], \"lower95\": " + json_number(s.lower95) +
+         ", \"upper95\": " + json_number(s.upper95);
+}
 
 /// Each line of `text` behind the summary's 14-column indent.
 std::string indented(const std::string& text) {
@@ -146,11 +170,12 @@ void print_run_summary_json(const RunFileContents& r, std::ostream& out) {
   for (const auto& v : r.variables) {
     const auto col = r.columns.find(v.name);
     if (col == r.columns.end() || w.empty()) continue;
-    const MarginalSummary s = summarize_marginal(col->second, w);
-    out << (first ? "" : ", ") << json_string(v.name) << ": {\"mean\": " << json_number(s.mean)
-        << ", \"sd\": " << json_number(s.sd) << ", \"median\": " << json_number(s.median)
-        << ", \"ci68\": [" << json_number(s.lo68) << ", " << json_number(s.hi68) << "], \"ci95\": ["
-        << json_number(s.lo95) << ", " << json_number(s.hi95) << "]}";
+    out << (first ? "" : ", ") << json_string(v.name) << ": {"
+        << json_marginal(summarize_marginal(col->second, w));
+    if (has_log_uniform_prior(v))
+      out << ", \"scale\": \"log\", \"log10\": {"
+          << json_marginal(summarize_marginal(log10_values(col->second), w)) << "}";
+    out << "}";
     first = false;
   }
   out << "}";

@@ -1,6 +1,7 @@
 #pragma once
 // Number and string formatting shared by the commands' text and JSON output.
 #include <cmath>
+#include <cstdio>
 #include <iomanip>
 #include <sstream>
 #include <string>
@@ -22,19 +23,25 @@ inline std::string json_number(double x) {
   return out.str();
 }
 
-/// A JSON string literal.
+/// A JSON string literal (RFC 8259): quote, backslash and control characters escaped, other
+/// bytes (UTF-8 included) as they are.
 inline std::string json_string(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += ' ';
-    } else {
-      out += c;
+    switch (c) {
+    case '"': out += "\\\""; break;
+    case '\\': out += "\\\\"; break;
+    case '\n': out += "\\n"; break;
+    case '\t': out += "\\t"; break;
+    case '\r': out += "\\r"; break;
+    default:
+      if (static_cast<unsigned char>(c) < 0x20) {
+        char code[8];
+        std::snprintf(code, sizeof code, "\\u%04x", static_cast<unsigned>(c));
+        out += code;
+      } else {
+        out += c;
+      }
     }
   }
   return out + "\"";

@@ -45,6 +45,8 @@ MarginalSummary summarize_marginal(const std::vector<double>& values, const std:
   s.hi68 = weighted_quantile(values, weights, 0.8413447460685429);
   s.lo95 = weighted_quantile(values, weights, 0.025);
   s.hi95 = weighted_quantile(values, weights, 0.975);
+  s.lower95 = weighted_quantile(values, weights, 0.05);
+  s.upper95 = weighted_quantile(values, weights, 0.95);
   return s;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
-// Weighted one-dimensional posterior summaries (mean, sd, median, central credible intervals).
+// Weighted one-dimensional posterior summaries (mean, sd, median, central credible intervals,
+// one-sided limits).
 #include <vector>
 
 namespace nubayes {
@@ -7,6 +8,8 @@ namespace nubayes {
 struct MarginalSummary {
   double mean = 0, sd = 0, median = 0;
   double lo68 = 0, hi68 = 0, lo95 = 0, hi95 = 0;
+  /// One-sided 95 % limits: 95 % of the posterior lies above `lower95`, 95 % below `upper95`.
+  double lower95 = 0, upper95 = 0;
 };
 
 /// values and non-negative weights (need not be normalised).

@@ -78,6 +78,127 @@ TEST(CliRun, ShortHelpFlagWorksForEveryCommand) {
   }
 }
 
+// compare --json: every digit of ln Z (what the run file holds, not a 3-decimal rounding), and
+// valid JSON for paths with a quote, a backslash and a tab in them.
+TEST(CliRun, CompareJsonKeepsEveryDigitAndEscapesPaths) {
+  const auto dir = scratch_dir("compare_json");
+  ASSERT_EQ(run_nubayes("run " + gauss_config(dir).string() + " --quiet").exit_code, 0);
+  const auto odd = dir / "a \"quoted\" \\ back\tslash";
+  std::filesystem::create_directories(odd);
+  const auto a = (odd / "a.h5").string(), b = (odd / "b.h5").string();
+  std::filesystem::copy_file(dir / "run.h5", a);
+  std::filesystem::copy_file(dir / "run.h5", b);
+  const CommandResult r = run_nubayes("compare --json '" + a + "' '" + b + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  write_file(dir / "compare.json", r.output);
+  write_file(dir / "check.py",
+             "import json, sys, h5py, numpy as np\n"
+             "t = json.load(open(sys.argv[1]))\n"
+             "f = h5py.File(sys.argv[2], 'r')\n"
+             "logz, err = (float(np.ravel(f.attrs[k])[0]) for k in ('logz', 'logz_err'))\n"
+             "assert [x['run'] for x in t] == sys.argv[2:4], [x['run'] for x in t]\n"
+             "assert t[0]['lnZ'] == logz and t[0]['err'] == err, (t[0]['lnZ'], logz, t[0]['err'], err)\n"
+             "assert t[1]['lnB_vs_ref'] == 0 and t[1]['cross_check'].endswith('agree'), t[1]\n"
+             "assert isinstance(t[0]['posterior_prob'], (int, float)) and t[1]['posterior_prob'] == '(same model)'\n"
+             "assert t[0]['minus2lnL_max'] == -2 * float(f['nested_sampling/logl'][()].max())\n"
+             "print('ok')\n");
+  const CommandResult check = run_shell(python + " " + (dir / "check.py").string() + " " + (dir / "compare.json").string() +
+                                        " '" + a + "' '" + b + "'");
+  EXPECT_EQ(check.output, "ok\n") << r.output;
+}
+
+// --prior-odds takes positive numbers only, one per run: trailing text is an error (exit 2).
+TEST(CliRun, ComparePriorOddsMustBeNumbers) {
+  const auto dir = scratch_dir("compare_odds");
+  ASSERT_EQ(run_nubayes("run " + gauss_config(dir).string() + " --quiet").exit_code, 0);
+  const std::string runs = (dir / "run.h5").string() + " " + (dir / "run.h5").string();
+  for (const char* odds : {"1x,1", "1,2x", "0,1", "1", "1,1,1", "1,nan", "1,", "1,-2"}) {
+    const CommandResult r = run_nubayes("compare " + runs + " --prior-odds " + odds);
+    EXPECT_EQ(r.exit_code, 2) << odds << ": " << r.output;
+    EXPECT_EQ(line_count(r.output), 1) << odds << ": " << r.output;
+    EXPECT_NE(r.output.find("--prior-odds"), std::string::npos) << r.output;
+  }
+  EXPECT_EQ(run_nubayes("compare " + runs + " --prior-odds 1,2.5e-1").exit_code, 0);
+}
+
+// `nubayes help CMD` and `nubayes CMD --help` print that command's usage on stdout (exit 0).
+TEST(CliRun, HelpCommandAndLongHelpFlag) {
+  for (const char* command : {"run", "eval", "info", "compare", "export", "pg", "predict", "reweight", "submit"}) {
+    for (const std::string& args : {"help " + std::string(command), std::string(command) + " --help"}) {
+      const CommandResult r = run_shell("(" + std::string(NUBAYES_BINARY) + " " + args + " 2>/dev/null)");
+      EXPECT_EQ(r.exit_code, 0) << args << ": " << r.output;
+      EXPECT_NE(r.output.find(std::string("usage: nubayes ") + command), std::string::npos) << args << ": " << r.output;
+    }
+  }
+  EXPECT_EQ(run_nubayes("help").exit_code, 0);
+  EXPECT_EQ(run_nubayes("--help").exit_code, 0);
+}
+
+// A usage shown because of a mistake goes to stderr with exit code 2, leaving stdout empty (and
+// a script reading it undisturbed).
+TEST(CliRun, UsageOnErrorGoesToStderr) {
+  const std::string nubayes = NUBAYES_BINARY;
+  for (const char* args : {"", "help bogus", "compare", "predict run.h5", "run", "eval", "info", "frobnicate"}) {
+    const CommandResult out = run_shell("(" + nubayes + " " + args + " 2>/dev/null)");
+    EXPECT_EQ(out.exit_code, 2) << "'" << args << "'";
+    EXPECT_EQ(out.output, "") << "'" << args << "'";
+    const CommandResult err = run_shell("(" + nubayes + " " + args + " >/dev/null)");
+    EXPECT_NE(err.output, "") << "'" << args << "'";
+  }
+}
+
+// info: one-sided 95 % limits for every variable, and for a log-uniform parameter its summary in
+// log10 instead of a linear mean and sd (which the highest decades of its range dominate).
+TEST(CliRun, InfoGivesOneSidedLimitsAndLog10Summaries) {
+  const auto dir = scratch_dir("info_limits");
+  const auto run = (dir / "s.h5").string();
+  write_file(dir / "s.ini", "[run]\noutput = " + run +
+                                "\nseed = 4\n[sampler]\nnlive = 60\n[model]\nname = sterile3p1\n[data]\nexperiments = gallium\n"
+                                "[prior]\ndm2_41 = log-uniform 0.01 100\nUe4_sq = uniform 0 0.5\nUmu4_sq = fixed 0\n");
+  ASSERT_EQ(run_nubayes("run " + (dir / "s.ini").string() + " --quiet").exit_code, 0);
+  const CommandResult text = run_nubayes("info " + run);
+  ASSERT_EQ(text.exit_code, 0) << text.output;
+  EXPECT_NE(text.output.find("95% upper"), std::string::npos) << text.output;
+  std::istringstream lines(text.output);
+  bool linear = false, log10 = false;
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream fields(line);
+    std::string name, mean, sd;
+    fields >> name >> mean >> sd;
+    if (name == "dm2_41") linear = mean == "-" && sd == "-";
+    if (name == "log10(dm2_41)") log10 = mean != "-";
+  }
+  EXPECT_TRUE(linear && log10) << text.output;
+
+  // The JSON's numbers against the weighted quantiles recomputed from the run file.
+  const CommandResult json = run_nubayes("info --json " + run);
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  write_file(dir / "info.json", json.output);
+  write_file(dir / "check.py",
+             "import json, sys, h5py, numpy as np\n"
+             "p = json.load(open(sys.argv[1]))['parameters']\n"
+             "ns = h5py.File(sys.argv[2], 'r')['nested_sampling']\n"
+             "w = np.exp(ns['logwt'][()] - ns['logwt'][()].max())\n"
+             "def quantile(x, q):\n"
+             "    o = np.argsort(x, kind='stable'); x, v = x[o], w[o] / w.sum()\n"
+             "    pos = np.concatenate([[0.0], np.cumsum(v)[:-1]]) + 0.5 * v\n"
+             "    k = int(np.argmax(pos >= q))\n"
+             "    if k == 0 or pos[k] == pos[k - 1]: return x[k]\n"
+             "    return x[k - 1] + (x[k] - x[k - 1]) * (q - pos[k - 1]) / (pos[k] - pos[k - 1])\n"
+             "dm2, ue4 = ns['dm2_41'][()], ns['Ue4_sq'][()]\n"
+             "checks = [(p['Ue4_sq']['upper95'], quantile(ue4, 0.95)), (p['Ue4_sq']['lower95'], quantile(ue4, 0.05)),\n"
+             "          (p['dm2_41']['log10']['median'], quantile(np.log10(dm2), 0.5)),\n"
+             "          (p['dm2_41']['log10']['ci95'][1], quantile(np.log10(dm2), 0.975)),\n"
+             "          (p['dm2_41']['log10']['upper95'], quantile(np.log10(dm2), 0.95)),\n"
+             "          (p['dm2_41']['log10']['mean'], np.average(np.log10(dm2), weights=w))]\n"
+             "assert all(abs(a - b) < 1e-9 * max(1, abs(b)) for a, b in checks), checks\n"
+             "assert p['dm2_41']['scale'] == 'log' and 'log10' not in p['Ue4_sq'], p\n"
+             "assert p['Ue4_sq']['upper95'] < p['Ue4_sq']['ci95'][1]\n"
+             "print('ok')\n");
+  const CommandResult check = run_shell(python + " " + (dir / "check.py").string() + " " + (dir / "info.json").string() + " " + run);
+  EXPECT_EQ(check.output, "ok\n") << json.output;
+}
+
 TEST(CliRun, HelpConfigListsEveryKey) {
   const CommandResult r = run_nubayes("help config");
   ASSERT_EQ(r.exit_code, 0);

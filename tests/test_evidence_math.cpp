@@ -63,6 +63,23 @@ TEST(PosteriorSummary, WeightedQuantilesOfAGaussianSample) {
   EXPECT_NEAR(s.median, 2.0, 0.008);
   EXPECT_NEAR(s.lo68, 1.5, 0.01);
   EXPECT_NEAR(s.hi95, 2.0 + 1.959964 * 0.5, 0.015);
+  // One-sided limits at 1.644854 sigma.
+  EXPECT_NEAR(s.upper95, 2.0 + 1.644854 * 0.5, 0.012);
+  EXPECT_NEAR(s.lower95, 2.0 - 1.644854 * 0.5, 0.012);
+}
+
+TEST(PosteriorSummary, OneSidedLimitOfAWeightedSample) {
+  // x uniform on a grid over [0, 1] with weight 2x (density 2x): the 95 % upper limit is
+  // sqrt(0.95), the lower one sqrt(0.05); both differ from the central interval's ends.
+  std::vector<double> x, w;
+  for (int i = 0; i < 100000; ++i) {
+    x.push_back((i + 0.5) / 100000);
+    w.push_back(2 * x.back());
+  }
+  const MarginalSummary s = summarize_marginal(x, w);
+  EXPECT_NEAR(s.upper95, std::sqrt(0.95), 1e-4);
+  EXPECT_NEAR(s.lower95, std::sqrt(0.05), 1e-4);
+  EXPECT_NEAR(s.hi95, std::sqrt(0.975), 1e-4);
 }
 
 TEST(Rng, StreamsAreKeyedByTaskNotOrder) {

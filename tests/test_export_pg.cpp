@@ -11,6 +11,8 @@ using namespace nubayes::testing;
 namespace {
 
 const std::string python = "/usr/bin/python3";
+const std::string anesthetic_reader = python + " " + NUBAYES_SOURCE_DIR + "/tests/anesthetic_reader.py";
+const std::string getdist_reader = python + " " + NUBAYES_SOURCE_DIR + "/tests/getdist_reader.py";
 
 std::vector<std::vector<double>> read_table(const std::filesystem::path& path) {
   std::vector<std::vector<double>> rows;
@@ -48,8 +50,15 @@ TEST_F(Export, GetDistAndAnestheticFiles) {
   const CommandResult r = run_nubayes("export " + run + " --getdist " + (dir_ / "gd").string() + " --anesthetic " +
                                       (dir_ / "pc").string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  for (const char* f : {"gd.txt", "gd.paramnames", "gd.ranges", "pc_dead-birth.txt", "pc.paramnames"})
+  for (const char* f : {"gd.txt", "gd.paramnames", "gd.ranges", "gd.properties.ini", "pc_dead-birth.txt", "pc.paramnames"})
     EXPECT_TRUE(std::filesystem::exists(dir_ / f)) << f;
+  // GetDist's reading (tests/getdist_reader.py): nested weights, so its effective sample size is
+  // the weights' Kish size, the run's ESS.
+  const CommandResult getdist = run_shell(getdist_reader + " " + (dir_ / "gd").string() + " " + run);
+  EXPECT_EQ(getdist.exit_code, 0) << getdist.output;
+  EXPECT_EQ(read_file(dir_ / "gd.properties.ini"),
+            "# How GetDist should treat these samples (written by nubayes export)\nsampler = nested\n"
+            "burn_removed = T\nlabel = gauss (gauss)\n");
 
   // Rows of /nested_sampling, and its weighted x1 mean from h5py for comparison.
   const CommandResult rows = run_shell(python + " -c \"import h5py,sys; print(len(h5py.File(sys.argv[1],'r')['nested_sampling/logl']))\" " + run);
@@ -86,22 +95,34 @@ TEST_F(Export, GetDistAndAnestheticFiles) {
   }
   EXPECT_GE(initial, 50u);
 
-  // What anesthetic does with the file: live-point counts from the birth and death contours, then
-  // ln Z by its quadrature. The points are the run's own, so only the quadrature differs from the
-  // run's ln Z: agreement well within the reported error.
-  write_file(dir_ / "anesthetic_check.py",
-             "import sys, numpy as np, h5py\n"
-             "d = np.loadtxt(sys.argv[1] + '_dead-birth.txt')\n"
-             "logL, birth = d[:, -2], d[:, -1]\n"
-             "i = np.argsort(logL, kind='stable'); logL, birth = logL[i], birth[i]\n"
-             "nlive = np.array([np.sum((birth < l) & (logL >= l)) for l in logL])\n"
-             "X = np.exp(np.concatenate([[0.0], np.cumsum(np.log(nlive / (nlive + 1.0)))]))\n"
-             "a = logL + np.log(X[:-1] - X[1:]); m = a.max(); logz = m + np.log(np.exp(a - m).sum())\n"
-             "f = h5py.File(sys.argv[2], 'r')\n"
-             "ref, err = (float(np.ravel(f.attrs[k])[0]) for k in ('logz', 'logz_err'))\n"
-             "print('ok' if abs(logz - ref) < err and nlive.max() == 50 else 'bad', logz, ref, err, nlive.max())\n");
-  const CommandResult check = run_shell(python + " " + (dir_ / "anesthetic_check.py").string() + " " + (dir_ / "pc").string() + " " + run);
-  EXPECT_EQ(check.output.substr(0, 3), "ok ") << check.output;
+  // anesthetic's reading of the file (tests/anesthetic_reader.py) counts the run's own live points
+  // at every death and so gets nubayes's ln Z.
+  const CommandResult check = run_shell(anesthetic_reader + " " + (dir_ / "pc").string() + " " + run);
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+}
+
+// Initial points outside the physical region (|Ue4|^2 + |Umu4|^2 > 1, about 40 % of this prior)
+// have ln L = -inf. They are prior volume with L = 0: anesthetic, which drops rows at -inf, must
+// still count their compression, or its ln Z rises by about the unphysical fraction.
+TEST_F(Export, AnestheticCountsTheUnphysicalPriorVolume) {
+  const auto run = (dir_ / "u.h5").string();
+  write_file(dir_ / "u.ini", "[run]\noutput = " + run +
+                                 "\nseed = 5\n[sampler]\nnlive = 100\n[model]\nname = sterile3p1\n"
+                                 "[data]\nexperiments = gallium\n[prior]\ndm2_41 = log-uniform 0.1 10\n"
+                                 "Ue4_sq = uniform 0 0.9\nUmu4_sq = uniform 0 0.9\n");
+  const CommandResult r = run_nubayes("run " + (dir_ / "u.ini").string() + " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto prefix = (dir_ / "u").string();
+  const CommandResult e = run_nubayes("export " + run + " --anesthetic " + prefix);
+  ASSERT_EQ(e.exit_code, 0) << e.output;
+  const CommandResult check = run_shell(anesthetic_reader + " " + prefix + " " + run);
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  // The run has such points, enough that dropping them would move ln Z by well over its error.
+  const auto at = check.output.find("unphysical ");
+  ASSERT_NE(at, std::string::npos) << check.output;
+  EXPECT_GE(std::stoi(check.output.substr(at + 11)), 20) << check.output;
+  // No row reaches anesthetic as -inf (which it would drop).
+  for (const auto& row : read_table(prefix + "_dead-birth.txt")) EXPECT_TRUE(std::isfinite(row[row.size() - 2]));
 }
 
 TEST_F(Export, DerivedNamesAndRangesForPriorKinds) {
@@ -112,13 +133,51 @@ TEST_F(Export, DerivedNamesAndRangesForPriorKinds) {
   ASSERT_EQ(run_nubayes("run " + (dir_ / "s.ini").string() + " --quiet").exit_code, 0);
   const CommandResult r = run_nubayes("export " + (dir_ / "s.h5").string() + " --getdist " + (dir_ / "s").string());
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_EQ(read_file(dir_ / "s.ranges"), "dm2_41  0.1  10\nUe4_sq  0  0.3\nUmu4_sq  0.01  0.01\n");
+  // Derived quantities get their physical bounds: GetDist's densities of sin^2 2theta stay in [0, 1].
+  EXPECT_EQ(read_file(dir_ / "s.ranges"), "dm2_41  0.1  10\nUe4_sq  0  0.3\nUmu4_sq  0.01  0.01\n"
+                                          "sin2_2theta_mue  0  1\nsin2_2theta_ee  0  1\nsin2_2theta_mumu  0  1\n"
+                                          "log10_dm2_41  -1  1\n");
+  const CommandResult getdist = run_shell(getdist_reader + " " + (dir_ / "s").string() + " " + (dir_ / "s.h5").string());
+  EXPECT_EQ(getdist.exit_code, 0) << getdist.output;
   const std::string names = read_file(dir_ / "s.paramnames");
   EXPECT_EQ(names.rfind("dm2_41  ", 0), 0u) << names;
   EXPECT_NE(names.find("*  "), std::string::npos) << "derived names end with *: " << names;
+  // A log-uniform parameter also comes as log10, the scale to plot it on.
+  EXPECT_NE(names.find("\nlog10_dm2_41*  \\log_{10} dm2_41\n"), std::string::npos) << names;
   const auto gd = read_table(dir_ / "s.txt");
   ASSERT_FALSE(gd.empty());
   EXPECT_EQ(gd.front().size(), 2 + static_cast<std::size_t>(line_count(names)));
+}
+
+// An MCMC run: one GetDist chain per file, PREFIX_1.txt to PREFIX_4.txt, so GetDist compares the
+// chains (its R-1) instead of taking them as one; no PREFIX.txt, which it would read as a fifth.
+TEST_F(Export, McmcChainsOneFilePerChain) {
+  const auto run = (dir_ / "m.h5").string();
+  write_file(dir_ / "m.ini", "[run]\noutput = " + run +
+                                 "\nseed = 7\n[sampler]\nkind = mcmc\nalgorithm = adaptive-metropolis\nnchains = 4\n"
+                                 "burn = 500\nmax_steps = 3000\n[model]\nname = gauss\nndim = 2\n");
+  const CommandResult r = run_nubayes("run " + (dir_ / "m.ini").string() + " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto prefix = (dir_ / "m").string();
+  const CommandResult e = run_nubayes("export " + run + " --getdist " + prefix);
+  ASSERT_EQ(e.exit_code, 0) << e.output;
+  for (const char* f : {"m_1.txt", "m_2.txt", "m_3.txt", "m_4.txt"}) EXPECT_TRUE(std::filesystem::exists(dir_ / f)) << f;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "m.txt"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "m_5.txt"));
+  // GetDist's reading: four chains, each the run's own chain draw for draw, mixed well enough
+  // for R-1 to be small.
+  const CommandResult check = run_shell(getdist_reader + " " + prefix + " " + run);
+  EXPECT_EQ(check.exit_code, 0) << check.output;
+  EXPECT_EQ(check.output.rfind("ok chains 4 ", 0), 0u) << check.output;
+
+  // Chain files of another export at the prefix would be read as chains of this run: refused.
+  write_file(dir_ / "m.txt", "1 0 0.5 0.5\n");
+  const CommandResult stale = run_nubayes("export " + run + " --getdist " + prefix);
+  EXPECT_EQ(stale.exit_code, 2) << stale.output;
+  EXPECT_NE(stale.output.find("m.txt exists"), std::string::npos) << stale.output;
+  const CommandResult nested = run_nubayes("export " + (dir_ / "run.h5").string() + " --getdist " + prefix);
+  EXPECT_EQ(nested.exit_code, 2) << nested.output;
+  EXPECT_NE(nested.output.find("m_1.txt exists"), std::string::npos) << nested.output;
 }
 
 TEST_F(Export, RefusesBadInput) {
