@@ -104,7 +104,13 @@ void write_properties(const RunFileContents& c, const std::string& path) {
 
 /// GetDist's name of chain `index`: PREFIX.txt for 0, else PREFIX_<index>.txt.
 std::string chain_path(const std::string& prefix, std::size_t index) {
-  return prefix + (index ? "_" + std::to_string(index) : "") + ".txt";
+  std::string path = prefix; // appended piecewise: GCC 12's -Wrestrict misfires on a + b + c
+  if (index) {
+    path += '_';
+    path += std::to_string(index);
+  }
+  path += ".txt";
+  return path;
 }
 
 /// GetDist reads PREFIX.txt and then PREFIX_1.txt, PREFIX_2.txt, ... up to the first missing one.
