@@ -240,8 +240,9 @@ public:
             {Flavour::mu, Flavour::mu, "P(numu->numu), numu CC and CC pi0; NC pi0 loses P(numu->nus)"}};
   }
   std::string pair_signal() const override {
-    return "not yet modelled: the e+e- pairs' acceptance in the nu_e selections is open (issue 13, "
-           "item 3); the term sees the model's oscillations only";
+    return "none used: the pairs' acceptance in the Wire-Cell nu_e selections cannot be fixed from "
+           "public information (0.05-10 % per produced pair; docs/microboone.md), so the term sees "
+           "the model's neutrino sector only";
   }
   std::string excess_signal() const override {
     return "x times the release's eLEE template (MiniBooNE's 2018 excess unfolded as nu_e CC), "
