@@ -4,7 +4,9 @@
 # a Z' — and by how much? Every model on the same data (docs/models_on_experiments.md):
 #   miniboone  MiniBooNE 2018 nu + nubar alone (the excess),
 #   all        every experiment (appearance + nue and numu disappearance),
-#   rest       all but MiniBooNE (for the PG test of MiniBooNE against the rest).
+#   rest       all but MiniBooNE (for the PG test of MiniBooNE against the rest),
+#   uboone     all + MicroBooNE's inclusive nu_e search (in no group yet: docs/microboone.md; the
+#              dark models' e+e- pairs cannot enter it from public information).
 # Per data set: nested sampling of no signal, 3+1, dark Z_D and heavy Z'; ln Z, ln B and model
 # probabilities; each ln B with its prior and the range it spans under the alternative priors of
 # jobs/main_priors.txt (nubayes reweight; a fresh run where the reweighting is refused); per model
@@ -23,7 +25,8 @@ nubayes=${NUBAYES:-build/nubayes} # the executable (tests point it at their buil
 grid=${NUBAYES_TEMPLATE_GRID:-default}
 mkdir -p "$out"
 
-declare -A data=([miniboone]=miniboone-combined-2018 [all]=all [rest]="lsnd,disappearance")
+declare -A data=([miniboone]=miniboone-combined-2018 [all]=all [rest]="lsnd,disappearance"
+  [uboone]="all,microboone-inclusive")
 # name, example config (its [prior] is the headline prior)
 models=(
   "no-signal inputs/examples/null-miniboone-2018.ini"
@@ -44,7 +47,7 @@ run_model() { # data-set name, model name, config, extra --set options...
     grep -E "^ln Z" | sed "s/^/  $set $name: /"
 }
 
-for set in miniboone all rest; do
+for set in miniboone all rest uboone; do
   mkdir -p "$out/$set"
   echo "== $set: ${data[$set]} (nlive $nlive, $ranks ranks)"
   for entry in "${models[@]}"; do
@@ -61,7 +64,7 @@ while read -r name label priors; do
   [ -z "$name" ] || [ "${name:0:1}" = "#" ] && continue
   config=$(printf '%s\n' "${models[@]}" | awk -v n="$name" '$1 == n {print $2}')
   IFS=';' read -ra lines <<< "$priors"
-  for set in miniboone all; do
+  for set in miniboone all uboone; do
     args=()
     for line in "${lines[@]}"; do args+=(--prior "$line"); done
     target="$out/$set/$name.prior-$label.json"
@@ -89,7 +92,7 @@ while read -r name label priors; do
 done < jobs/main_priors.txt
 
 labels="no signal,3+1,dark Z_D,heavy Z'"
-for set in miniboone all; do
+for set in miniboone all uboone; do
   runs=()
   for entry in "${models[@]}"; do read -r name _ <<< "$entry"; runs+=("$out/$set/$name.h5"); done
   "$nubayes" compare "${runs[@]}" --reference "${runs[0]}" --json > "$out/compare-$set.json"
@@ -120,4 +123,4 @@ done
 /usr/bin/python3 postprocess/sterile_region.py "$out/miniboone/3+1.h5" "$out/all/3+1.h5" \
   --labels "MiniBooNE 2018 alone,all data" --microboone --out "$out/region-3+1.png" > /dev/null
 echo
-echo "plots: $out/evidence-{all,miniboone}.png, $out/corner-*.png, $out/spectrum.png, $out/region-3+1.png"
+echo "plots: $out/evidence-{uboone,all,miniboone}.png, $out/corner-*.png, $out/spectrum.png, $out/region-3+1.png"

@@ -4,7 +4,7 @@ model probabilities, each ln B with its prior and with the range it spans under 
 priors (nubayes reweight), and per model the PG test of MiniBooNE against the rest.
 
 Usage: headline.py OUTDIR --priors jobs/main_priors.txt [--markdown FILE]
-Reads OUTDIR/compare-{all,miniboone}.json, OUTDIR/{all,miniboone}/MODEL.prior-LABEL.json and
+Reads OUTDIR/compare-{uboone,all,miniboone}.json, OUTDIR/{uboone,all,miniboone}/MODEL.prior-LABEL.json and
 OUTDIR/pg-MODEL.json, and the priors from the run files."""
 import argparse
 import json
@@ -17,7 +17,8 @@ import nubayes_read  # noqa: E402
 
 MODELS = [("no-signal", "no signal"), ("3+1", "3+1"), ("dark-zd", "dark Z_D"),
           ("heavy-zprime", "heavy Z'")]
-SETS = [("all", "All data: appearance (MiniBooNE 2018, LSND) + nue and numu disappearance"),
+SETS = [("uboone", "All data + MicroBooNE inclusive nu_e (Wire-Cell; no model's e+e- pairs enter it)"),
+        ("all", "All data: appearance (MiniBooNE 2018, LSND) + nue and numu disappearance"),
         ("miniboone", "MiniBooNE 2018 nu + nubar alone")]
 
 

@@ -13,19 +13,21 @@ case "$which" in
   main)
     NUBAYES_TEMPLATE_GRID=small bash "$repo/jobs/main_job.sh" "$out" 60 > "$out/log.txt" 2>&1 || { cat "$out/log.txt"; fail "main job"; }
     h="$out/headline.txt"
-    # The combined-data table first, then MiniBooNE alone; every model in both, with its prior.
-    first=$(grep -n "^== All data" "$h" | cut -d: -f1)
-    second=$(grep -n "^== MiniBooNE 2018" "$h" | cut -d: -f1)
-    [ -n "$first" ] && [ -n "$second" ] && [ "$first" -lt "$second" ] || fail "tables missing or out of order"
+    # With MicroBooNE first, then all data, then MiniBooNE alone; every model in each, with its prior.
+    first=$(grep -n "^== All data + MicroBooNE" "$h" | cut -d: -f1)
+    second=$(grep -n "^== All data: " "$h" | cut -d: -f1)
+    third=$(grep -n "^== MiniBooNE 2018" "$h" | cut -d: -f1)
+    [ -n "$first" ] && [ -n "$second" ] && [ -n "$third" ] && [ "$first" -lt "$second" ] &&
+      [ "$second" -lt "$third" ] || fail "tables missing or out of order"
     for model in "3+1" "dark Z_D" "heavy Z'"; do
-      [ "$(grep -c "^$model  *-[0-9.]*  *[0-9.-]* ± " "$h")" = 2 ] || fail "no ln B row for $model in both tables"
-      [ "$(grep -c "^  $model: " "$h")" = 2 ] || fail "no prior line for $model in both tables"
+      [ "$(grep -c "^$model  *-[0-9.]*  *[0-9.-]* ± " "$h")" = 3 ] || fail "no ln B row for $model in every table"
+      [ "$(grep -c "^  $model: " "$h")" = 3 ] || fail "no prior line for $model in every table"
     done
     grep -q "^3+1 .* / 2 dof, " "$h" || fail "no PG result for 3+1"
     [ "$(grep -c "not testable (rest blind" "$h")" = 2 ] || fail "no PG statement for the dark models"
     grep -q "cap0.01: ln B = " "$h" || fail "no prior-sensitivity line"
     grep -q "^| 3+1 |" "$out/headline.md" || fail "no markdown table"
-    for f in evidence-all.png evidence-miniboone.png spectrum.png corner-3+1.png corner-dark-zd.png \
+    for f in evidence-uboone.png evidence-all.png evidence-miniboone.png spectrum.png corner-3+1.png corner-dark-zd.png \
       region-3+1.png; do png_ok "$out/$f"; done
     ;;
   tension)
