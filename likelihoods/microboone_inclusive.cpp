@@ -199,6 +199,12 @@ NueFcPrediction Inclusive::constrained_nue_fc(double x) const {
           c.topLeftCorner(nx, nx) - gain * cyx};
 }
 
+void Inclusive::replace_data(const Eigen::VectorXd& counts) {
+  if (counts.size() != static_cast<Eigen::Index>(kBins) || !(counts.array() >= 0).all())
+    throw std::invalid_argument("microboone-inclusive: pseudo-data need 137 counts >= 0");
+  release_.data = counts;
+}
+
 std::string Inclusive::fingerprint() const {
   std::uint64_t hash = reactor::kHashSeed;
   reactor::hash_values(hash, {release_.data.data(), kBins});

@@ -119,6 +119,9 @@ public:
   NueFcPrediction unconstrained_nue_fc(double x) const;
 
   const Release& release() const { return release_; }
+  /// Replaces the observed counts (137, each >= 0): pseudo-experiments for frequentist checks
+  /// (bench/microboone_fc). Throws std::invalid_argument on a wrong size or a negative count.
+  void replace_data(const Eigen::VectorXd& counts);
   std::string fingerprint() const;
 
 private:
